@@ -1,0 +1,200 @@
+import type { VideoSpecProps } from './video-spec.js';
+
+export type SceneKind = 'title' | 'content' | 'source' | 'summary';
+
+/** One scene of a video: what is shown and what is spoken. */
+export interface Scene {
+  /** 0-based position in the storyboard. */
+  readonly index: number;
+  readonly kind: SceneKind;
+  /** Large text at the top of the card (the topic on the title card). */
+  readonly heading: string;
+  /** Running text of the card, wrapped by the renderer; may be empty. */
+  readonly body: string;
+  /** Bullet points (summary card); empty for other kinds. */
+  readonly bullets: readonly string[];
+  /** What the narrator says over this scene (also the subtitle text). */
+  readonly narration: string;
+  /** Planned on-screen time in seconds when there is no narration to follow. */
+  readonly estimatedSeconds: number;
+}
+
+/** The planned video: scenes in order and their estimated total length (seconds). */
+export interface Storyboard {
+  readonly title: string;
+  readonly scenes: readonly Scene[];
+  readonly estimatedSeconds: number;
+  /** True when content scenes were dropped to respect `maxDurationSeconds`. */
+  readonly truncated: boolean;
+}
+
+/** Planner limits: readable chunk size (characters) and speaking rate (words per second). */
+export const STORYBOARD_RULES = {
+  maxSceneChars: 220,
+  hardSentenceChars: 260,
+  wordsPerSecond: 2.6,
+  sceneLeadSeconds: 1.2,
+  minSceneSeconds: 3,
+  titleSeconds: 4,
+  summarySeconds: 5,
+  maxSummaryBullets: 4,
+  summaryBulletChars: 90,
+} as const;
+
+const wordCount = (s: string): number => (s.trim() === '' ? 0 : s.trim().split(/\s+/).length);
+
+/** Reading or speaking time of `text` in seconds, never below the minimum scene length. */
+export function estimateSeconds(text: string): number {
+  const r = STORYBOARD_RULES;
+  const seconds = wordCount(text) / r.wordsPerSecond + r.sceneLeadSeconds;
+  return Math.round(Math.max(r.minSceneSeconds, seconds) * 10) / 10;
+}
+
+/**
+ * Splits prose into sentences: at `.`, `!`, `?` (and their closing quotes or brackets) followed by
+ * whitespace, and at paragraph breaks. Abbreviations such as "e.g." followed by a lowercase word stay joined.
+ */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/\n+/)
+    .flatMap((paragraph) => paragraph.split(/(?<=[.!?]["')\]]?)\s+(?=["'([]?[A-Z0-9])/))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Breaks an over-long sentence at clause boundaries (`, ; :`) or, failing that, between words. */
+function splitLongSentence(sentence: string, limit: number): string[] {
+  if (sentence.length <= limit) return [sentence];
+  const parts: string[] = [];
+  let rest = sentence;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    let cut = Math.max(window.lastIndexOf(', '), window.lastIndexOf('; '), window.lastIndexOf(': '));
+    if (cut < limit / 3) cut = window.lastIndexOf(' ');
+    if (cut <= 0) cut = limit;
+    parts.push(rest.slice(0, cut + 1).trim());
+    rest = rest.slice(cut + 1).trim();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+/** Groups sentences into chunks of at most `maxSceneChars` characters, keeping sentences whole. */
+export function chunkSentences(
+  sentences: readonly string[],
+  maxChars: number = STORYBOARD_RULES.maxSceneChars,
+): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const sentence of sentences.flatMap((s) => splitLongSentence(s, STORYBOARD_RULES.hardSentenceChars))) {
+    if (current && current.length + 1 + sentence.length > maxChars) {
+      chunks.push(current);
+      current = sentence;
+    } else {
+      current = current ? `${current} ${sentence}` : sentence;
+    }
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+const shorten = (s: string, max: number): string => {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[,;:.]+$/, '')}…`;
+};
+
+/**
+ * Plans the storyboard of a video (DESIGN §4, stage `planning`): a title card with the topic,
+ * content cards built from the context split into readable chunks, optional cards of retrieved
+ * source passages, and a closing summary card. Content is dropped from the end when the estimate
+ * would pass `maxDurationSeconds`.
+ *
+ * @param spec the validated spec (topic, context, maxDurationSeconds)
+ * @param passages retrieved passages to show (RAG), already ranked
+ */
+export function planStoryboard(
+  spec: Pick<VideoSpecProps, 'topic' | 'context' | 'maxDurationSeconds'>,
+  passages: readonly string[] = [],
+): Storyboard {
+  const r = STORYBOARD_RULES;
+  const title = spec.topic;
+  const chunks = chunkSentences(splitSentences(spec.context));
+  const sourceChunks = passages
+    .map((p) => shorten(p.replace(/\s+/g, ' ').trim(), r.maxSceneChars))
+    .filter((p) => p);
+
+  const budget = spec.maxDurationSeconds - r.titleSeconds - (chunks.length > 0 ? r.summarySeconds : 0);
+  let used = 0;
+  let truncated = false;
+  const body: { kind: SceneKind; text: string; seconds: number }[] = [];
+  for (const [kind, list] of [
+    ['content', chunks],
+    ['source', sourceChunks],
+  ] as const) {
+    for (const text of list) {
+      const seconds = estimateSeconds(text);
+      if (used + seconds > budget && body.length > 0) {
+        truncated = true;
+        break;
+      }
+      body.push({ kind, text, seconds });
+      used += seconds;
+    }
+  }
+
+  const scenes: Scene[] = [];
+  const titleNarration = title.endsWith('.') ? title : `${title}.`;
+  scenes.push({
+    index: 0,
+    kind: 'title',
+    heading: title,
+    body: '',
+    bullets: [],
+    narration: titleNarration,
+    estimatedSeconds: Math.max(r.titleSeconds, estimateSeconds(titleNarration)),
+  });
+  const contentCount = body.filter((b) => b.kind === 'content').length;
+  let contentIndex = 0;
+  for (const item of body) {
+    if (item.kind === 'content') contentIndex += 1;
+    scenes.push({
+      index: scenes.length,
+      kind: item.kind,
+      heading: item.kind === 'content' ? `${title} · ${contentIndex}/${contentCount}` : 'From your sources',
+      body: item.text,
+      bullets: [],
+      narration: item.text,
+      estimatedSeconds: item.seconds,
+    });
+  }
+  const contentScenes = scenes.filter((s) => s.kind === 'content');
+  if (contentScenes.length > 0) {
+    const picks = pickEvenly(contentScenes, r.maxSummaryBullets);
+    const bullets = picks.map((s) => shorten(splitSentences(s.body)[0] ?? s.body, r.summaryBulletChars));
+    const narration = `To sum up: ${bullets.map((b) => b.replace(/[.…]+$/, '')).join('; ')}.`;
+    scenes.push({
+      index: scenes.length,
+      kind: 'summary',
+      heading: 'Summary',
+      body: '',
+      bullets,
+      narration,
+      estimatedSeconds: Math.max(r.summarySeconds, estimateSeconds(narration)),
+    });
+  }
+  const estimatedSeconds = Math.round(scenes.reduce((sum, s) => sum + s.estimatedSeconds, 0) * 10) / 10;
+  return { title, scenes, estimatedSeconds, truncated };
+}
+
+/** Up to `n` items spread evenly over `items`, first and last included. */
+function pickEvenly<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  const out: T[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const item = items[Math.round((i * (items.length - 1)) / (n - 1))];
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
