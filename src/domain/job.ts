@@ -87,6 +87,9 @@ export interface NewJobInput {
   readonly now: Date;
 }
 
+/** Allowed job priorities (higher is claimed first). */
+export const JOB_PRIORITY = { min: -10, max: 10 } as const;
+
 export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);
 
 const illegal = (job: Job, action: string): Result<never, IllegalJobTransition> =>

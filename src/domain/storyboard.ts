@@ -71,7 +71,7 @@ function splitLongSentence(sentence: string, limit: number): string[] {
     const window = rest.slice(0, limit);
     let cut = Math.max(window.lastIndexOf(', '), window.lastIndexOf('; '), window.lastIndexOf(': '));
     if (cut < limit / 3) cut = window.lastIndexOf(' ');
-    if (cut <= 0) cut = limit;
+    if (cut <= 0) cut = limit - 1;
     parts.push(rest.slice(0, cut + 1).trim());
     rest = rest.slice(cut + 1).trim();
   }
@@ -125,28 +125,8 @@ export function planStoryboard(
     .map((p) => shorten(p.replace(/\s+/g, ' ').trim(), r.maxSceneChars))
     .filter((p) => p);
 
-  const budget = spec.maxDurationSeconds - r.titleSeconds - (chunks.length > 0 ? r.summarySeconds : 0);
-  let used = 0;
-  let truncated = false;
-  const body: { kind: SceneKind; text: string; seconds: number }[] = [];
-  for (const [kind, list] of [
-    ['content', chunks],
-    ['source', sourceChunks],
-  ] as const) {
-    for (const text of list) {
-      const seconds = estimateSeconds(text);
-      if (used + seconds > budget && body.length > 0) {
-        truncated = true;
-        break;
-      }
-      body.push({ kind, text, seconds });
-      used += seconds;
-    }
-  }
-
-  const scenes: Scene[] = [];
   const titleNarration = title.endsWith('.') ? title : `${title}.`;
-  scenes.push({
+  const titleScene: Scene = {
     index: 0,
     kind: 'title',
     heading: title,
@@ -154,7 +134,31 @@ export function planStoryboard(
     bullets: [],
     narration: titleNarration,
     estimatedSeconds: Math.max(r.titleSeconds, estimateSeconds(titleNarration)),
-  });
+  };
+
+  // Keep scenes in order while title + scenes + the summary they would produce fit the budget;
+  // once one does not fit, everything after it is dropped (the video is cut from the end).
+  let used = titleScene.estimatedSeconds;
+  let truncated = false;
+  const body: { kind: SceneKind; text: string; seconds: number }[] = [];
+  const candidates = [
+    ...chunks.map((text) => ({ kind: 'content' as const, text })),
+    ...sourceChunks.map((text) => ({ kind: 'source' as const, text })),
+  ];
+  for (const candidate of candidates) {
+    const seconds = estimateSeconds(candidate.text);
+    const next = [...body, { ...candidate, seconds }];
+    const summary = summaryScene(next.filter((b) => b.kind === 'content').map((b) => b.text), 0);
+    const total = used + seconds + (summary?.estimatedSeconds ?? 0);
+    if (total > spec.maxDurationSeconds && body.length > 0) {
+      truncated = true;
+      break;
+    }
+    body.push({ ...candidate, seconds });
+    used += seconds;
+  }
+
+  const scenes: Scene[] = [titleScene];
   const contentCount = body.filter((b) => b.kind === 'content').length;
   let contentIndex = 0;
   for (const item of body) {
@@ -169,23 +173,32 @@ export function planStoryboard(
       estimatedSeconds: item.seconds,
     });
   }
-  const contentScenes = scenes.filter((s) => s.kind === 'content');
-  if (contentScenes.length > 0) {
-    const picks = pickEvenly(contentScenes, r.maxSummaryBullets);
-    const bullets = picks.map((s) => shorten(splitSentences(s.body)[0] ?? s.body, r.summaryBulletChars));
-    const narration = `To sum up: ${bullets.map((b) => b.replace(/[.…]+$/, '')).join('; ')}.`;
-    scenes.push({
-      index: scenes.length,
-      kind: 'summary',
-      heading: 'Summary',
-      body: '',
-      bullets,
-      narration,
-      estimatedSeconds: Math.max(r.summarySeconds, estimateSeconds(narration)),
-    });
-  }
+  const summary = summaryScene(
+    body.filter((b) => b.kind === 'content').map((b) => b.text),
+    scenes.length,
+  );
+  if (summary !== null) scenes.push(summary);
   const estimatedSeconds = Math.round(scenes.reduce((sum, s) => sum + s.estimatedSeconds, 0) * 10) / 10;
   return { title, scenes, estimatedSeconds, truncated };
+}
+
+/** The closing card: one bullet per picked content scene (its first sentence), or `null` without content. */
+function summaryScene(contentTexts: readonly string[], index: number): Scene | null {
+  const r = STORYBOARD_RULES;
+  if (contentTexts.length === 0) return null;
+  const bullets = pickEvenly(contentTexts, r.maxSummaryBullets).map((text) =>
+    shorten(splitSentences(text)[0] ?? text, r.summaryBulletChars),
+  );
+  const narration = `To sum up: ${bullets.map((b) => b.replace(/[.…]+$/, '')).join('; ')}.`;
+  return {
+    index,
+    kind: 'summary',
+    heading: 'Summary',
+    body: '',
+    bullets,
+    narration,
+    estimatedSeconds: Math.max(r.summarySeconds, estimateSeconds(narration)),
+  };
 }
 
 /** Up to `n` items spread evenly over `items`, first and last included. */

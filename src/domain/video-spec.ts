@@ -155,7 +155,7 @@ function parseRag(issues: FieldIssue[], value: unknown): RagOptions | undefined 
   let sourceUploadIds: string[] = [];
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !ID_PATTERN.test(id))) {
     issues.push({ path: 'rag.sourceUploadIds', message: 'must be an array of upload ids' });
-  } else if (ids.length > SPEC_LIMITS.maxSourceUploads) {
+  } else if (new Set(ids).size > SPEC_LIMITS.maxSourceUploads) {
     issues.push({
       path: 'rag.sourceUploadIds',
       message: `must list at most ${SPEC_LIMITS.maxSourceUploads} uploads`,
@@ -209,7 +209,10 @@ export const VideoSpec = {
     const issues: FieldIssue[] = [];
     let topic = '';
     if (typeof input.topic !== 'string') {
-      issues.push({ path: 'topic', message: input.topic === undefined ? 'is required' : 'must be a string' });
+      issues.push({
+        path: 'topic',
+        message: input.topic === undefined || input.topic === null ? 'is required' : 'must be a string',
+      });
     } else {
       topic = normaliseText(input.topic).replace(/\n+/g, ' ');
       if (topic.length === 0) issues.push({ path: 'topic', message: 'must not be empty' });

@@ -8,9 +8,9 @@ export interface ApiKeyRecord {
   readonly id: string;
   readonly ownerId: string;
   readonly name: string;
-  /** Public, unique lookup part of the key (`fc_` + 12 characters). */
+  /** First characters of the key, shown to humans to tell keys apart (not secret, not unique). */
   readonly prefix: string;
-  /** Hex SHA-256 of the full key. */
+  /** Hex SHA-256 of the full key; unique; the lookup column. */
   readonly hash: string;
   readonly scopes: readonly ApiKeyScope[];
   readonly createdAt: Date;
@@ -20,7 +20,8 @@ export interface ApiKeyRecord {
 
 export interface ApiKeyRepository {
   insert(key: ApiKeyRecord): ResultAsync<void, DatabaseUnavailable>;
-  findByPrefix(prefix: string): ResultAsync<ApiKeyRecord | null, DatabaseUnavailable>;
+  /** The key whose SHA-256 is `hash`, or `null`. Keys are high-entropy, so a hash lookup is safe. */
+  findByHash(hash: string): ResultAsync<ApiKeyRecord | null, DatabaseUnavailable>;
   /** How many keys (revoked or not) exist. */
   count(): ResultAsync<number, DatabaseUnavailable>;
   touch(id: string, at: Date): ResultAsync<void, DatabaseUnavailable>;

@@ -1,0 +1,70 @@
+import type { Job, Stage } from '../domain/job.js';
+import type { JobEventLevel } from '../domain/job-event.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { JobEventRepository } from '../ports/job-event-repository.js';
+import type { JobEvents, JobUpdate } from '../ports/job-events.js';
+import type { Logger } from '../ports/logger.js';
+
+/**
+ * Records what happens to a job: appends a JobEvent to its persistent log and publishes a live
+ * JobUpdate to its watchers. Failures here are logged, never thrown: losing a log line or a live
+ * update must not fail the job (watchers re-read the job's state).
+ */
+export class JobActivity {
+  constructor(
+    private readonly deps: {
+      readonly events: JobEventRepository;
+      readonly live: JobEvents;
+      readonly ids: IdGenerator;
+      readonly clock: Clock;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  /** Appends an event to the job's log and publishes the job's current state with `message`. */
+  async record(
+    job: Job,
+    level: JobEventLevel,
+    stage: Stage | 'lifecycle',
+    message: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    const at = this.deps.clock.now();
+    const appended = await this.deps.events.append({
+      id: this.deps.ids.next(),
+      jobId: job.id,
+      at,
+      level,
+      stage,
+      message,
+      data,
+    });
+    if (appended.isErr())
+      this.deps.logger.warn({ jobId: job.id, err: appended.error.message }, 'job event not recorded');
+    await this.publish(job, message);
+  }
+
+  /** Publishes the job's current state to live watchers only. */
+  async publish(job: Job, message?: string): Promise<void> {
+    try {
+      await this.deps.live.publish(toUpdate(job, this.deps.clock.now(), message));
+    } catch (error) {
+      this.deps.logger.warn({ jobId: job.id, err: String(error) }, 'job update not published');
+    }
+  }
+}
+
+/** The live-update view of a job. */
+export function toUpdate(job: Job, at: Date, message?: string): JobUpdate {
+  return {
+    jobId: job.id,
+    ownerId: job.ownerId,
+    status: job.status,
+    progress: job.progress,
+    attempts: job.attempts,
+    error: job.error,
+    at: at.toISOString(),
+    ...(message !== undefined ? { message } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+import type { ResultAsync } from 'neverthrow';
+import type { Job } from '../domain/job.js';
+import type { DatabaseUnavailable } from '../ports/errors.js';
+import type { JobRepository } from '../ports/job-repository.js';
+import type { WorkSignal } from '../ports/work-signal.js';
+import type { JobActivity } from './job-activity.js';
+
+/**
+ * The lease sweeper: jobs whose worker stopped renewing its lease (crashed, killed, paused) go
+ * back to the queue — or fail when their attempts are used up — and workers are woken.
+ * Run at worker start-up and every sweep interval.
+ */
+export class RecoverExpiredLeases {
+  constructor(
+    private readonly deps: {
+      readonly jobs: JobRepository;
+      readonly activity: JobActivity;
+      readonly signal: WorkSignal;
+    },
+  ) {}
+
+  /** @returns the jobs recovered (in their new state). */
+  execute(): ResultAsync<readonly Job[], DatabaseUnavailable> {
+    return this.deps.jobs.recoverExpiredLeases().map(async (recovered) => {
+      for (const job of recovered) {
+        const message =
+          job.status === 'queued'
+            ? `Lease of attempt ${job.attempts} expired; job queued again`
+            : job.status === 'cancelled'
+              ? 'Lease expired after a cancel request; job cancelled'
+              : `Lease of attempt ${job.attempts} expired; no attempts left, job failed`;
+        await this.deps.activity.record(job, job.status === 'failed' ? 'error' : 'warn', 'lifecycle', message, {
+          attempt: job.attempts,
+          event: 'lease-expired',
+        });
+      }
+      if (recovered.some((j) => j.status === 'queued')) await this.deps.signal.notify().catch(() => undefined);
+      return recovered;
+    });
+  }
+}

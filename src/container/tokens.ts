@@ -1,0 +1,63 @@
+import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import type { EnsureBootstrapApiKey } from '../application/ensure-bootstrap-api-key.js';
+import type { GetJobMetadata } from '../application/get-job-metadata.js';
+import type { GetJobStatus } from '../application/get-job-status.js';
+import type { JobActivity } from '../application/job-activity.js';
+import type { OpenJobAsset } from '../application/open-job-asset.js';
+import type { ProcessNextJob } from '../application/process-next-job.js';
+import type { RecoverExpiredLeases } from '../application/recover-expired-leases.js';
+import type { SubmitVideoJob } from '../application/submit-video-job.js';
+import type { Config } from '../config/config.js';
+import type { ApiKeyRepository } from '../ports/api-key-repository.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { JobEventRepository } from '../ports/job-event-repository.js';
+import type { JobEvents } from '../ports/job-events.js';
+import type { JobRepository } from '../ports/job-repository.js';
+import type { Logger } from '../ports/logger.js';
+import type { ObjectStorage } from '../ports/object-storage.js';
+import type { UserRepository } from '../ports/user-repository.js';
+import type { VideoRenderer } from '../ports/video-renderer.js';
+import type { WorkSignal } from '../ports/work-signal.js';
+import type { Worker } from '../worker/worker.js';
+import { token } from './token.js';
+
+/** Typed tokens of every registration; the composition root binds them, tests override them. */
+export const T = {
+  config: token<Config>('Config'),
+  logger: token<Logger>('Logger'),
+  clock: token<Clock>('Clock'),
+  ids: token<IdGenerator>('IdGenerator'),
+  database: token<DatabaseHandle>('Database'),
+  jobs: token<JobRepository>('JobRepository'),
+  jobEventLog: token<JobEventRepository>('JobEventRepository'),
+  jobEvents: token<JobEvents>('JobEvents'),
+  apiKeys: token<ApiKeyRepository>('ApiKeyRepository'),
+  users: token<UserRepository>('UserRepository'),
+  storage: token<ObjectStorage>('ObjectStorage'),
+  renderer: token<VideoRenderer>('VideoRenderer'),
+  workSignal: token<WorkSignal>('WorkSignal'),
+  activity: token<JobActivity>('JobActivity'),
+  submitVideoJob: token<SubmitVideoJob>('SubmitVideoJob'),
+  getJobStatus: token<GetJobStatus>('GetJobStatus'),
+  getJobMetadata: token<GetJobMetadata>('GetJobMetadata'),
+  openJobAsset: token<OpenJobAsset>('OpenJobAsset'),
+  processNextJob: token<ProcessNextJob>('ProcessNextJob'),
+  recoverExpiredLeases: token<RecoverExpiredLeases>('RecoverExpiredLeases'),
+  authenticateApiKey: token<AuthenticateApiKey>('AuthenticateApiKey'),
+  ensureBootstrapApiKey: token<EnsureBootstrapApiKey>('EnsureBootstrapApiKey'),
+  worker: token<Worker>('Worker'),
+  diskSpace: token<DiskSpace>('DiskSpace'),
+} as const;
+
+/** The opened database, as the composition root sees it (adapter-agnostic). */
+export interface DatabaseHandle {
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Free space of the data directory's filesystem. */
+export interface DiskSpace {
+  /** Bytes free and total. */
+  check(): Promise<{ freeBytes: number; totalBytes: number }>;
+}

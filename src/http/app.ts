@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  createJsonSchemaTransform,
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Container } from '../container/container.js';
+import { T } from '../container/tokens.js';
+import { registerAuth } from './auth.js';
+import { docsRoutes } from './docs.js';
+import { API_PREFIX } from './job-presenter.js';
+import { sendProblem } from './problem.js';
+import { systemRoutes, type DependencyHealth } from './routes/system.js';
+import { videoRoutes } from './routes/videos.js';
+
+/** Health checks whose failure makes the service unready (503). */
+const CRITICAL = new Set(['Database', 'ObjectStorage', 'DiskSpace']);
+/** Only these registrations are reported by `/system/health`. */
+const REPORTED = new Set(['Database', 'ObjectStorage', 'VideoRenderer', 'DiskSpace', 'Worker', 'JobEvents']);
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of ['../..', '../../..']) {
+    try {
+      return (JSON.parse(readFileSync(path.resolve(here, dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+export interface BuildAppOptions {
+  /** Reports whether start-up finished and shutdown has not begun (readiness). */
+  readonly isReady?: () => boolean;
+}
+
+/**
+ * Builds the Fastify application (the HTTP driving adapter) from a container whose
+ * registrations are in place. Used by the server and by tests (`app.inject`). Closing the app
+ * stops the container.
+ */
+export async function buildApp(container: Container, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const config = await container.resolve(T.config);
+  const logger = await container.resolve(T.logger);
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: config.http.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'", "'unsafe-inline'"],
+        'style-src': ["'self'", "'unsafe-inline'", 'https:'],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'font-src': ["'self'", 'data:', 'https:'],
+        'worker-src': ["'self'", 'blob:'],
+        'connect-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Framecast API',
+        version: packageVersion(),
+        description:
+          'Turn a topic and some context into a narrated educational MP4 through a durable job. Errors are RFC 9457 problem details (`application/problem+json`).',
+      },
+      servers: [{ url: '/' }],
+      tags: [
+        { name: 'videos', description: 'Generate videos and follow their jobs' },
+        { name: 'system', description: 'Health and operations' },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A Framecast API key.' },
+        },
+      },
+    },
+    transform: createJsonSchemaTransform({ skipList: ['/openapi.json', '/redoc', '/redoc/redoc.standalone.js'] }),
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const location = (error.validationContext ?? 'body') as 'body' | 'querystring' | 'params' | 'headers';
+      const errors = error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || location,
+        message: v.message ?? 'is invalid',
+        location,
+      }));
+      return sendProblem(reply, {
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        title: 'Validation failed',
+        detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'} in ${location}.`,
+        errors,
+      });
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+      return sendProblem(reply, { status: 500, code: 'INTERNAL_ERROR', title: 'Internal server error' });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, {
+        status,
+        code: error.code?.startsWith('FST_') ? httpCode(status) : (error.code ?? httpCode(status)),
+        title: titleFor(status),
+        detail: error.message,
+      });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, {
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      title: 'Internal server error',
+      detail: `Something went wrong; quote request id ${request.id} when reporting it.`,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      title: 'Not found',
+      detail: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    }),
+  );
+
+  const [submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, authenticateApiKey] = await Promise.all([
+    container.resolve(T.submitVideoJob),
+    container.resolve(T.getJobStatus),
+    container.resolve(T.getJobMetadata),
+    container.resolve(T.openJobAsset),
+    container.resolve(T.authenticateApiKey),
+  ]);
+  const startedAt = Date.now();
+  const checkHealth = async (): Promise<Record<string, DependencyHealth>> => {
+    const reports = await container.health();
+    const checks: Record<string, DependencyHealth> = {};
+    for (const [name, r] of Object.entries(reports)) {
+      if (!REPORTED.has(name)) continue;
+      checks[name] = {
+        status: r.status,
+        critical: CRITICAL.has(name),
+        durationMs: Math.round(r.durationMs * 10) / 10,
+        ...(r.detail !== undefined ? { detail: r.detail } : {}),
+      };
+    }
+    return checks;
+  };
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, authenticateApiKey);
+      await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset });
+      await systemRoutes(api, {
+        checkHealth,
+        isReady: options.isReady ?? (() => true),
+        version: packageVersion(),
+        startedAt,
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+  await app.register(docsRoutes);
+
+  app.addHook('onClose', async () => {
+    await container.stop();
+  });
+  return app;
+}
+
+function httpCode(status: number): string {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 406:
+      return 'NOT_ACCEPTABLE';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return `HTTP_${status}`;
+  }
+}
+
+function titleFor(status: number): string {
+  const titles: Record<number, string> = {
+    400: 'Bad request',
+    401: 'Authentication required',
+    403: 'Forbidden',
+    404: 'Not found',
+    405: 'Method not allowed',
+    406: 'Not acceptable',
+    413: 'Payload too large',
+    415: 'Unsupported media type',
+    429: 'Too many requests',
+  };
+  return titles[status] ?? 'Request error';
+}

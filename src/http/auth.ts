@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import type { Principal } from '../domain/principal.js';
+import { sendError } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; set by the auth hook on every non-public `/api/v1` route. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without credentials (liveness and readiness probes). */
+    public?: boolean;
+  }
+}
+
+/**
+ * Authentication for `/api/v1`: `X-API-Key: <key>` (service keys, stored hashed). Runs in
+ * `onRequest`, so anonymous requests get 401 before their body is read or validated.
+ */
+export function registerAuth(app: FastifyInstance, authenticateApiKey: AuthenticateApiKey): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.config.public === true) return;
+    const header = request.headers['x-api-key'];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key === undefined || key === '') {
+      return sendError(reply, { type: 'Unauthenticated', reason: 'no credentials' });
+    }
+    const result = await authenticateApiKey.execute(key);
+    if (result.isErr()) return sendError(reply, result.error);
+    request.principal = result.value;
+    return undefined;
+  });
+}
+
+/** The principal of an authenticated route (the auth hook guarantees it). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new Error('principalOf() on an unauthenticated route');
+  return request.principal;
+}

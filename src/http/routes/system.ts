@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HealthResponse, Problem } from '../schemas.js';
+
+/** One dependency's health, as the composition root reports it. */
+export interface DependencyHealth {
+  readonly status: 'up' | 'degraded' | 'down';
+  /** A critical dependency that is down makes the whole service `down` (503). */
+  readonly critical: boolean;
+  readonly durationMs: number;
+  readonly detail?: unknown;
+}
+
+export interface SystemRouteDeps {
+  /** Runs every health check (each bounded by its own timeout). */
+  readonly checkHealth: () => Promise<Record<string, DependencyHealth>>;
+  /** Whether the service finished starting and is not shutting down. */
+  readonly isReady: () => boolean;
+  readonly version: string;
+  readonly startedAt: number;
+}
+
+/** Overall status: down if a critical check is down, degraded if any check is not up. */
+export function overallStatus(checks: Record<string, DependencyHealth>): 'up' | 'degraded' | 'down' {
+  const values = Object.values(checks);
+  if (values.some((c) => c.critical && c.status === 'down')) return 'down';
+  return values.every((c) => c.status === 'up') ? 'up' : 'degraded';
+}
+
+/** `/system/health` and the orchestrator probes. */
+export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const report = async () => {
+    const checks = await deps.checkHealth();
+    return {
+      status: overallStatus(checks),
+      checks,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      version: deps.version,
+    };
+  };
+
+  r.get(
+    '/system/health',
+    {
+      schema: {
+        operationId: 'getSystemHealth',
+        tags: ['system'],
+        summary: 'Health of every dependency',
+        description:
+          'Database, storage, renderer binaries, disk space and worker. 200 when no critical dependency is down, 503 otherwise.',
+        security: [{ apiKey: [] }],
+        response: { 200: HealthResponse, 401: Problem, 503: HealthResponse },
+      },
+    },
+    async (_request, reply) => {
+      const body = await report();
+      return reply.code(body.status === 'down' ? 503 : 200).send(body);
+    },
+  );
+
+  r.get(
+    '/system/health/live',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['system'],
+        summary: 'Liveness probe',
+        description: 'Answers 200 while the process runs and its event loop turns. No credentials needed.',
+        response: { 200: z.object({ status: z.literal('up') }).meta({ example: { status: 'up' } }) },
+      },
+    },
+    async () => ({ status: 'up' as const }),
+  );
+
+  r.get(
+    '/system/health/ready',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['system'],
+        summary: 'Readiness probe',
+        description: 'Answers 200 when the service has started and its critical dependencies answer, 503 otherwise. No credentials needed.',
+        response: { 200: HealthResponse, 503: HealthResponse },
+      },
+    },
+    async (_request, reply) => {
+      const body = await report();
+      const ready = deps.isReady() && body.status !== 'down';
+      return reply.code(ready ? 200 : 503).send(ready ? body : { ...body, status: 'down' as const });
+    },
+  );
+}
