@@ -28,7 +28,6 @@ export const T = {
   logger: token<Logger>('Logger'),
   clock: token<Clock>('Clock'),
   ids: token<IdGenerator>('IdGenerator'),
-  database: token<DatabaseHandle>('Database'),
   jobs: token<JobRepository>('JobRepository'),
   jobEventLog: token<JobEventRepository>('JobEventRepository'),
   jobEvents: token<JobEvents>('JobEvents'),
@@ -49,12 +48,6 @@ export const T = {
   worker: token<Worker>('Worker'),
   diskSpace: token<DiskSpace>('DiskSpace'),
 } as const;
-
-/** The opened database, as the composition root sees it (adapter-agnostic). */
-export interface DatabaseHandle {
-  readonly kind: 'pglite' | 'postgres';
-  close(): Promise<void>;
-}
 
 /** Free space of the data directory's filesystem. */
 export interface DiskSpace {

@@ -56,14 +56,12 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   const logger = await container.resolve(T.logger);
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: false,
     bodyLimit: config.http.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: false,
   });

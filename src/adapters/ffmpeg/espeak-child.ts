@@ -1,0 +1,113 @@
+/**
+ * The speech synthesizer process (run by {@link EspeakNarrator}, never imported by the service).
+ *
+ * espeak-ng is GPL-3.0, so it runs here, in its own process, as FFmpeg does: the service only
+ * exchanges text and WAV files with it. Usage: `node espeak-child.js <outDir>` with a JSON job on
+ * stdin: `{ "voice": "en-us", "wordsPerMinute": 160, "items": [{ "index": 0, "text": "..." }] }`.
+ * For each item it writes `<outDir>/speech-<index>.wav` (mono 16-bit PCM, 22,050 Hz) and prints one
+ * JSON line `{ "type": "clip", "index": 0, "path": "..." }` (`path: null` for blank text). On a
+ * failure it prints `{ "type": "error", "message": "..." }` and exits with 2 (bad input, such as an
+ * unknown voice) or 1 (anything else).
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface SpeechJob {
+  voice: string;
+  wordsPerMinute?: number;
+  items: { index: number; text: string }[];
+}
+
+interface EspeakModule {
+  FS: { readFile(path: string): Uint8Array; writeFile(path: string, data: string): void };
+}
+
+/** The few WebAssembly calls used here (the `lib` setting has no DOM/WebAssembly types). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: object): Promise<object>;
+}
+type WasmModule = object;
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+type EspeakFactory = (options: {
+  arguments: string[];
+  print: (line: string) => void;
+  printErr: (line: string) => void;
+  preRun: ((module: EspeakModule) => void)[];
+  instantiateWasm: (imports: object, done: (instance: object, module: WasmModule) => void) => object;
+}) => Promise<EspeakModule>;
+
+class InputError extends Error {}
+
+const send = (message: object): void => {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+};
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJob(text: string): SpeechJob {
+  const job = JSON.parse(text) as Partial<SpeechJob>;
+  if (typeof job.voice !== 'string' || !/^[a-z0-9+-]{2,40}$/i.test(job.voice))
+    throw new InputError('voice must be an espeak-ng voice name');
+  if (!Array.isArray(job.items)) throw new InputError('items must be an array');
+  return job as SpeechJob;
+}
+
+async function main(): Promise<void> {
+  const outDir = process.argv[2];
+  if (!outDir) throw new InputError('usage: espeak-child <outDir> < job.json');
+  const job = parseJob(await readStdin());
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('espeak-ng');
+  const factory = ((await import(pathToFileURL(entry).href)) as { default: EspeakFactory }).default;
+  // Compile the 18 MB module once; each utterance then only instantiates it (~0.1 s).
+  const compiled = await wasm.compile(readFileSync(join(dirname(entry), 'espeak-ng.wasm')));
+  const rate = String(Math.round(job.wordsPerMinute ?? 160));
+
+  for (const item of job.items) {
+    const text = item.text.trim();
+    if (!text) {
+      send({ type: 'clip', index: item.index, path: null });
+      continue;
+    }
+    const messages: string[] = [];
+    const espeak = await factory({
+      arguments: ['-v', job.voice, '-s', rate, '-w', '/out.wav', '-f', '/in.txt'],
+      print: (line) => messages.push(line),
+      printErr: (line) => messages.push(line),
+      preRun: [(module) => module.FS.writeFile('/in.txt', text)],
+      instantiateWasm: (imports, done) => {
+        void wasm.instantiate(compiled, imports).then((instance) => done(instance, compiled));
+        return {};
+      },
+    });
+    let wav: Uint8Array;
+    try {
+      wav = espeak.FS.readFile('/out.wav');
+    } catch {
+      const reason = messages.find((m) => /error/i.test(m) && !/keepRuntimeAlive/.test(m));
+      throw new InputError(
+        `espeak-ng produced no audio for scene ${item.index}: ${reason ?? messages.join(' ')}`,
+      );
+    }
+    const path = join(outDir, `speech-${item.index}.wav`);
+    await writeFile(path, wav);
+    send({ type: 'clip', index: item.index, path });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    process.exit(error instanceof InputError || error instanceof SyntaxError ? 2 : 1);
+  },
+);

@@ -1,0 +1,29 @@
+/** Position after an event in a job's log (events are ordered by time, then id). */
+export interface EventCursor {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** Opaque cursor text: base64url of `<ISO time>|<event id>`. */
+export function encodeEventCursor(cursor: EventCursor): string {
+  return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Reads a cursor made by {@link encodeEventCursor}.
+ * @throws TypeError `invalid cursor` when the text was not made by it (the port has no error
+ *   for this yet: see the report on JobEventRepository).
+ */
+export function decodeEventCursor(text: string): EventCursor {
+  const decoded = Buffer.from(text, 'base64url').toString('utf8');
+  const bar = decoded.indexOf('|');
+  const at = new Date(bar > 0 ? decoded.slice(0, bar) : Number.NaN);
+  const id = decoded.slice(bar + 1);
+  if (bar <= 0 || Number.isNaN(at.getTime()) || id.length === 0 || encodeEventCursor({ at, id }) !== text)
+    throw new TypeError(`invalid cursor "${text.slice(0, 64)}"`);
+  return { at, id };
+}
+
+/** Clamps a requested page size to the port's 1–500. */
+export const clampPageLimit = (limit: number): number =>
+  Math.min(500, Math.max(1, Number.isFinite(limit) ? Math.floor(limit) : 1));

@@ -1,0 +1,64 @@
+import type { Kysely, Selectable } from 'kysely';
+import { ResultAsync } from 'neverthrow';
+import type { DatabaseUnavailable } from '../../ports/errors.js';
+import type { UserRecord, UserRepository, UserRole } from '../../ports/user-repository.js';
+import type { Database, UsersTable } from './database.js';
+import { toDatabaseUnavailable } from './database-error.js';
+
+function rowToUser(row: Selectable<UsersTable>): UserRecord {
+  const preferences = row.preferences;
+  if (row.role !== 'user' && row.role !== 'admin')
+    throw new Error(`users row ${row.id} cannot be read: role ${row.role}`);
+  if (typeof preferences !== 'object' || preferences === null || Array.isArray(preferences))
+    throw new Error(`users row ${row.id} cannot be read: preferences is not an object`);
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role satisfies UserRole,
+    preferences: preferences as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** {@link UserRepository} over Kysely (PostgreSQL and PGlite); upsert is one statement. */
+export class KyselyUserRepository implements UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  upsert(user: {
+    id: string;
+    email: string | null;
+    role: UserRole;
+    now: Date;
+  }): ResultAsync<UserRecord, DatabaseUnavailable> {
+    return ResultAsync.fromPromise(
+      this.db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          role: user.role,
+          preferences: '{}',
+          created_at: user.now,
+          updated_at: user.now,
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            email: eb.ref('excluded.email'),
+            role: eb.ref('excluded.role'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+      toDatabaseUnavailable,
+    ).map(rowToUser);
+  }
+
+  findById(id: string): ResultAsync<UserRecord | null, DatabaseUnavailable> {
+    return ResultAsync.fromPromise(
+      this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+      toDatabaseUnavailable,
+    ).map((row) => (row === undefined ? null : rowToUser(row)));
+  }
+}

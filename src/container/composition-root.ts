@@ -1,0 +1,256 @@
+import { statfs } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
+import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
+import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js';
+import { InProcessWorkSignal } from '../adapters/memory/in-process-work-signal.js';
+import { createPinoLogger } from '../adapters/pino/pino-logger.js';
+import type { DatabaseHandle } from '../adapters/postgres/database.js';
+import { KyselyApiKeyRepository } from '../adapters/postgres/kysely-api-key-repository.js';
+import { KyselyJobEventRepository } from '../adapters/postgres/kysely-job-event-repository.js';
+import { KyselyJobRepository } from '../adapters/postgres/kysely-job-repository.js';
+import { KyselyUserRepository } from '../adapters/postgres/kysely-user-repository.js';
+import { migrateToLatest } from '../adapters/postgres/migrate.js';
+import { createPgliteDatabase } from '../adapters/postgres/pglite-database.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator.js';
+import { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import { EnsureBootstrapApiKey } from '../application/ensure-bootstrap-api-key.js';
+import { GetJobMetadata } from '../application/get-job-metadata.js';
+import { GetJobStatus } from '../application/get-job-status.js';
+import { JobActivity } from '../application/job-activity.js';
+import { OpenJobAsset } from '../application/open-job-asset.js';
+import { ProcessNextJob } from '../application/process-next-job.js';
+import { RecoverExpiredLeases } from '../application/recover-expired-leases.js';
+import { SubmitVideoJob } from '../application/submit-video-job.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../ports/logger.js';
+import { Worker } from '../worker/worker.js';
+import { Container, type HealthResult } from './container.js';
+import { token } from './token.js';
+import { T } from './tokens.js';
+
+/** The opened database with its Kysely instance; known only here and in the adapters. */
+export const DatabaseToken = token<DatabaseHandle>('Database');
+
+/** Free-space thresholds of the data directory's filesystem, in bytes. */
+const DISK_DOWN_BELOW = 256 * 1024 * 1024;
+const DISK_DEGRADED_BELOW = 1024 * 1024 * 1024;
+/** How long a renderer health result is reused, in ms (each check spawns two processes). */
+const RENDERER_HEALTH_TTL_MS = 60_000;
+
+export interface CompositionOptions {
+  /** Logger to use instead of a new pino logger (tests pass a silent one). */
+  readonly logger?: Logger;
+}
+
+/**
+ * The composition root (DESIGN §2): binds one adapter per port from the validated config.
+ * Embedded defaults today: PGlite under `DATA_DIR`, objects on local disk, in-process events,
+ * the FFmpeg renderer. Tests call `container.override(...)` before `start()`.
+ */
+export function createContainer(config: Config, options: CompositionOptions = {}): Container {
+  const c = new Container({ stopTimeoutMs: 15_000 });
+  const logger =
+    options.logger ?? (createPinoLogger({ level: config.log.level }) as unknown as Logger);
+
+  c.registerInstance(T.config, config);
+  c.registerInstance(T.logger, logger);
+  c.register(T.clock, { lifetime: 'singleton', factory: () => new SystemClock() });
+  c.register(T.ids, { lifetime: 'singleton', factory: () => new UuidV7IdGenerator() });
+
+  c.register(DatabaseToken, {
+    lifetime: 'singleton',
+    factory: async () => {
+      const handle = await createPgliteDatabase({ dataDir: config.database.dataDir });
+      try {
+        const { executed } = await migrateToLatest(handle.db);
+        if (executed.length > 0) logger.info({ migrations: executed }, 'database migrated');
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      return handle;
+    },
+    stop: (handle) => handle.close(),
+    health: async (handle): Promise<HealthResult> => {
+      const started = performance.now();
+      try {
+        await sql`select 1`.execute(handle.db);
+        return { status: 'up', detail: { kind: handle.kind, latencyMs: Math.round(performance.now() - started) } };
+      } catch (error) {
+        return { status: 'down', detail: { kind: handle.kind, error: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+  });
+  const db = async (r: { resolve: Container['resolve'] }) => (await r.resolve(DatabaseToken)).db;
+  c.register(T.jobs, { lifetime: 'singleton', factory: async (r) => new KyselyJobRepository(await db(r)) });
+  c.register(T.jobEventLog, { lifetime: 'singleton', factory: async (r) => new KyselyJobEventRepository(await db(r)) });
+  c.register(T.apiKeys, { lifetime: 'singleton', factory: async (r) => new KyselyApiKeyRepository(await db(r)) });
+  c.register(T.users, { lifetime: 'singleton', factory: async (r) => new KyselyUserRepository(await db(r)) });
+
+  c.register(T.storage, {
+    lifetime: 'singleton',
+    factory: () => new DiskObjectStorage({ rootDir: config.storage.rootDir }),
+    health: async (storage): Promise<HealthResult> => {
+      const checked = await storage.check();
+      return checked.isOk()
+        ? { status: 'up', detail: { kind: 'disk' } }
+        : { status: 'down', detail: { kind: 'disk', error: checked.error.message } };
+    },
+  });
+
+  let rendererHealth: { at: number; result: HealthResult } | null = null;
+  c.register(T.renderer, {
+    lifetime: 'singleton',
+    factory: () =>
+      new FfmpegVideoRenderer({
+        workRoot: config.renderer.workDir,
+        ...(config.renderer.ffmpegPath !== undefined ? { ffmpegPath: config.renderer.ffmpegPath } : {}),
+        ...(config.renderer.ffprobePath !== undefined ? { ffprobePath: config.renderer.ffprobePath } : {}),
+        logger,
+      }),
+    health: async (renderer): Promise<HealthResult> => {
+      if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS) return rendererHealth.result;
+      const h = await renderer.check();
+      const result: HealthResult = {
+        status: h.ok ? 'up' : 'down',
+        detail: { ffmpeg: h.ffmpeg, ffprobe: h.ffprobe, ...(h.detail !== undefined ? { error: h.detail } : {}) },
+      };
+      rendererHealth = { at: Date.now(), result };
+      return result;
+    },
+  });
+
+  c.register(T.diskSpace, {
+    lifetime: 'singleton',
+    factory: () => ({
+      check: async () => {
+        const s = await statfs(config.dataDir);
+        return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+      },
+    }),
+    health: async (disk): Promise<HealthResult> => {
+      const { freeBytes, totalBytes } = await disk.check();
+      const status = freeBytes < DISK_DOWN_BELOW ? 'down' : freeBytes < DISK_DEGRADED_BELOW ? 'degraded' : 'up';
+      return { status, detail: { path: config.dataDir, freeBytes, totalBytes } };
+    },
+  });
+
+  c.register(T.jobEvents, { lifetime: 'singleton', factory: () => new InProcessJobEvents() });
+  c.register(T.workSignal, { lifetime: 'singleton', factory: () => new InProcessWorkSignal() });
+
+  c.register(T.activity, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new JobActivity({
+        events: await r.resolve(T.jobEventLog),
+        live: await r.resolve(T.jobEvents),
+        ids: await r.resolve(T.ids),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+      }),
+  });
+  c.register(T.submitVideoJob, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new SubmitVideoJob({
+        jobs: await r.resolve(T.jobs),
+        activity: await r.resolve(T.activity),
+        signal: await r.resolve(T.workSignal),
+        clock: await r.resolve(T.clock),
+        ids: await r.resolve(T.ids),
+        logger: await r.resolve(T.logger),
+        settings: { maxAttempts: config.queue.maxAttempts },
+      }),
+  });
+  c.register(T.getJobStatus, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetJobStatus({ jobs: await r.resolve(T.jobs) }),
+  });
+  c.register(T.getJobMetadata, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetJobMetadata({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
+  });
+  c.register(T.openJobAsset, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new OpenJobAsset({
+        jobs: await r.resolve(T.jobs),
+        storage: await r.resolve(T.storage),
+        settings: { presignExpiresSeconds: config.storage.presignExpiresSeconds },
+      }),
+  });
+  c.register(T.authenticateApiKey, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new AuthenticateApiKey({
+        apiKeys: await r.resolve(T.apiKeys),
+        users: await r.resolve(T.users),
+        clock: await r.resolve(T.clock),
+      }),
+  });
+  c.register(T.ensureBootstrapApiKey, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new EnsureBootstrapApiKey({
+        apiKeys: await r.resolve(T.apiKeys),
+        users: await r.resolve(T.users),
+        clock: await r.resolve(T.clock),
+        ids: await r.resolve(T.ids),
+      }),
+  });
+  c.register(T.processNextJob, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new ProcessNextJob({
+        jobs: await r.resolve(T.jobs),
+        activity: await r.resolve(T.activity),
+        renderer: await r.resolve(T.renderer),
+        storage: await r.resolve(T.storage),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+        settings: {
+          leaseMs: config.queue.leaseMs,
+          storagePrefix: config.storage.prefix,
+          backoff: { baseMs: config.queue.backoffBaseMs, maxMs: config.queue.backoffMaxMs },
+        },
+      }),
+  });
+  c.register(T.recoverExpiredLeases, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new RecoverExpiredLeases({
+        jobs: await r.resolve(T.jobs),
+        activity: await r.resolve(T.activity),
+        signal: await r.resolve(T.workSignal),
+      }),
+  });
+  c.register(T.worker, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new Worker({
+        workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+        processNextJob: await r.resolve(T.processNextJob),
+        recoverExpiredLeases: await r.resolve(T.recoverExpiredLeases),
+        signal: await r.resolve(T.workSignal),
+        logger: await r.resolve(T.logger),
+        settings: {
+          concurrency: config.worker.concurrency,
+          pollIntervalMs: config.queue.pollIntervalMs,
+          sweepIntervalMs: config.queue.sweepIntervalMs,
+          shutdownGraceMs: config.worker.shutdownGraceMs,
+        },
+      }),
+    start: (worker) => worker.start(),
+    stop: (worker) => worker.stop(),
+    stopTimeoutMs: config.worker.shutdownGraceMs + 15_000,
+    health: (worker): HealthResult => ({
+      status: 'up',
+      detail: { id: worker.id, concurrency: config.worker.concurrency, busy: worker.busy },
+    }),
+  });
+  return c;
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../src/domain/job-event.js';
+import { createJob } from '../../src/domain/job.js';
+import { VideoSpec } from '../../src/domain/video-spec.js';
+import type { JobEventRepository } from '../../src/ports/job-event-repository.js';
+import type { JobRepository } from '../../src/ports/job-repository.js';
+
+/** One fresh, empty store per test. */
+export interface JobEventRepositorySubject {
+  readonly repo: JobEventRepository;
+  /** Jobs of the same store: events belong to stored jobs (SQL stores enforce it). */
+  readonly jobs: JobRepository;
+  close(): Promise<void>;
+}
+
+const spec = VideoSpec.create({ topic: 'Events' })._unsafeUnwrap();
+const T0 = new Date('2026-11-20T12:00:00.000Z');
+const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
+
+/**
+ * Runs the {@link JobEventRepository} contract against one adapter: round trip, oldest-first
+ * order with ties broken by id, cursor pagination, isolation between jobs, invalid cursors.
+ *
+ * @param adapterName shown in the suite name: `JobEventRepository contract [<adapterName>]`.
+ * @param makeSubject makes a fresh, empty store for each test.
+ */
+export function describeJobEventRepositoryContract(
+  adapterName: string,
+  makeSubject: () => Promise<JobEventRepositorySubject>,
+): void {
+  describe(`JobEventRepository contract [${adapterName}]`, () => {
+    let subject: JobEventRepositorySubject;
+    let repo: JobEventRepository;
+
+    beforeEach(async () => {
+      subject = await makeSubject();
+      repo = subject.repo;
+    });
+
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    const newJobId = async (): Promise<string> => {
+      const job = createJob({ id: randomUUID(), ownerId: 'owner-1', spec, maxAttempts: 3, now: T0 });
+      (await subject.jobs.insert(job))._unsafeUnwrap();
+      return job.id;
+    };
+
+    const event = (jobId: string, offsetMs: number, overrides: Partial<JobEvent> = {}): JobEvent => ({
+      id: randomUUID(),
+      jobId,
+      at: at(offsetMs),
+      level: 'info',
+      stage: 'lifecycle',
+      message: `event at +${offsetMs} ms`,
+      data: {},
+      ...overrides,
+    });
+
+    const append = async (e: JobEvent): Promise<void> => (await repo.append(e))._unsafeUnwrap();
+    const list = async (jobId: string, limit: number, cursor?: string) =>
+      (await repo.list(jobId, cursor === undefined ? { limit } : { limit, cursor }))._unsafeUnwrap();
+
+    it('stores an event and reads back every field', async () => {
+      const jobId = await newJobId();
+      const e = event(jobId, 1_234, {
+        level: 'warn',
+        stage: 'rendering',
+        message: 'scene 3 took "long" — ünïcödé',
+        data: { scene: 3, ms: 1234.5, nested: { ok: true, list: [1, 'two', null] } },
+      });
+      await append(e);
+      expect(await list(jobId, 10)).toEqual({ items: [e], nextCursor: null });
+    });
+
+    it('lists nothing for a job without events', async () => {
+      expect(await list(randomUUID(), 10)).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('lists oldest first whatever the append order, ties in time broken by id', async () => {
+      const jobId = await newJobId();
+      const late = event(jobId, 5_000);
+      const early = event(jobId, 1_000);
+      const sameTimeB = event(jobId, 3_000, { id: `b-${randomUUID()}` });
+      const sameTimeA = event(jobId, 3_000, { id: `a-${randomUUID()}` });
+      for (const e of [late, sameTimeB, early, sameTimeA]) await append(e);
+      expect((await list(jobId, 10)).items.map((e) => e.id)).toEqual([
+        early.id,
+        sameTimeA.id,
+        sameTimeB.id,
+        late.id,
+      ]);
+    });
+
+    it('pages with an opaque cursor until the end', async () => {
+      const jobId = await newJobId();
+      const events = Array.from({ length: 7 }, (_, i) => event(jobId, i * 10));
+      for (const e of [...events].reverse()) await append(e);
+
+      const first = await list(jobId, 3);
+      expect(first.items).toEqual(events.slice(0, 3));
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const second = await list(jobId, 3, first.nextCursor!);
+      expect(second.items).toEqual(events.slice(3, 6));
+      const third = await list(jobId, 3, second.nextCursor!);
+      expect(third).toEqual({ items: events.slice(6), nextCursor: null });
+    });
+
+    it('ends without a cursor when the last page is exactly full', async () => {
+      const jobId = await newJobId();
+      const events = Array.from({ length: 4 }, (_, i) => event(jobId, i));
+      for (const e of events) await append(e);
+      const first = await list(jobId, 2);
+      const second = await list(jobId, 2, first.nextCursor!);
+      expect(second).toEqual({ items: events.slice(2), nextCursor: null });
+    });
+
+    it('pages correctly across events that share a time', async () => {
+      const jobId = await newJobId();
+      const events = ['a', 'b', 'c', 'd', 'e'].map((p) => event(jobId, 0, { id: `${p}-${randomUUID()}` }));
+      for (const e of events) await append(e);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list(jobId, 2, cursor);
+        seen.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(events.map((e) => e.id));
+    });
+
+    it('keeps each job’s events apart', async () => {
+      const one = await newJobId();
+      const two = await newJobId();
+      const a = event(one, 1);
+      const b = event(two, 2);
+      await append(a);
+      await append(b);
+      expect((await list(one, 10)).items).toEqual([a]);
+      expect((await list(two, 10)).items).toEqual([b]);
+    });
+
+    it('clamps the page size to 1–500', async () => {
+      const jobId = await newJobId();
+      for (let i = 0; i < 3; i += 1) await append(event(jobId, i));
+      expect((await list(jobId, 0)).items).toHaveLength(1);
+      expect((await list(jobId, 10_000)).items).toHaveLength(3);
+    });
+
+    it('rejects a cursor it did not make (programmer error: the call rejects)', async () => {
+      const jobId = await newJobId();
+      await expect(
+        async () => await repo.list(jobId, { limit: 10, cursor: 'not a cursor!' }),
+      ).rejects.toThrow(/cursor/);
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { KyselyApiKeyRepository } from '../../src/adapters/postgres/kysely-api-key-repository.js';
+import { KyselyJobEventRepository } from '../../src/adapters/postgres/kysely-job-event-repository.js';
+import { KyselyJobRepository } from '../../src/adapters/postgres/kysely-job-repository.js';
+import { KyselyUserRepository } from '../../src/adapters/postgres/kysely-user-repository.js';
+import type { TestDatabases } from '../support/databases.js';
+import { describeApiKeyRepositoryContract } from './api-key-repository.contract.js';
+import { describeJobEventRepositoryContract } from './job-event-repository.contract.js';
+import { describeJobRepositoryContract } from './job-repository.contract.js';
+import { describeUserRepositoryContract } from './user-repository.contract.js';
+
+/**
+ * Runs the four repository contracts against the Kysely adapters over `source` (PGlite or
+ * PostgreSQL): suite names end in `[pglite]` or `[postgres]`. SQL stores use the real clock:
+ * time-based tests sleep through short leases.
+ */
+export function describeKyselyContracts(source: TestDatabases): void {
+  const name = source.kind;
+  describeJobRepositoryContract(name, async () => {
+    const t = await source.open();
+    return { repo: new KyselyJobRepository(t.db), now: () => new Date(), close: () => t.close() };
+  });
+  describeJobEventRepositoryContract(name, async () => {
+    const t = await source.open();
+    return {
+      repo: new KyselyJobEventRepository(t.db),
+      jobs: new KyselyJobRepository(t.db),
+      close: () => t.close(),
+    };
+  });
+  describeApiKeyRepositoryContract(name, async () => {
+    const t = await source.open();
+    return { repo: new KyselyApiKeyRepository(t.db), close: () => t.close() };
+  });
+  describeUserRepositoryContract(name, async () => {
+    const t = await source.open();
+    return { repo: new KyselyUserRepository(t.db), close: () => t.close() };
+  });
+}

@@ -1,0 +1,48 @@
+import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
+import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
+import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
+import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
+import type { Clock } from '../../src/ports/clock.js';
+import { describeApiKeyRepositoryContract } from './api-key-repository.contract.js';
+import { describeJobEventRepositoryContract } from './job-event-repository.contract.js';
+import { describeJobRepositoryContract } from './job-repository.contract.js';
+import { describeUserRepositoryContract } from './user-repository.contract.js';
+
+/** A clock the test moves by hand. */
+class ManualClock implements Clock {
+  constructor(private ms: number) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+const START = Date.parse('2026-11-21T12:00:00.000Z');
+
+describeJobRepositoryContract('memory', async () => {
+  const clock = new ManualClock(START);
+  return {
+    repo: new InMemoryJobRepository(clock),
+    now: () => clock.now(),
+    advanceTime: (ms) => clock.advance(ms),
+    close: () => Promise.resolve(),
+  };
+});
+
+describeJobEventRepositoryContract('memory', async () => ({
+  repo: new InMemoryJobEventRepository(),
+  jobs: new InMemoryJobRepository(new ManualClock(START)),
+  close: () => Promise.resolve(),
+}));
+
+describeApiKeyRepositoryContract('memory', async () => ({
+  repo: new InMemoryApiKeyRepository(),
+  close: () => Promise.resolve(),
+}));
+
+describeUserRepositoryContract('memory', async () => ({
+  repo: new InMemoryUserRepository(),
+  close: () => Promise.resolve(),
+}));
