@@ -8,6 +8,12 @@ import { ASPECT_RATIOS, QUALITIES, SPEC_LIMITS } from '../domain/video-spec.js';
  * source of truth), so these schemas describe, they don't decide.
  */
 
+// Field messages in the domain's words: a missing field "is required" (zod's default names types).
+z.config({
+  customError: (issue) =>
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+});
+
 const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const VideoSpecRequest = z

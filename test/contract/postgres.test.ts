@@ -1,9 +1,32 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { KyselyJobRepository } from '../../src/adapters/postgres/kysely-job-repository.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrate.js';
 import { createPostgresDatabase } from '../../src/adapters/postgres/postgres-database.js';
 import { describeUnavailable, postgresTestDatabases } from '../support/databases.js';
 import { describeKyselyContracts } from './kysely-contracts.js';
+
+describe('infrastructure failures [postgres]', () => {
+  it('answers DatabaseUnavailable, not a throw, when the server does not answer', async () => {
+    // Port 1 on loopback refuses at once: no server needed for this test.
+    const handle = await createPostgresDatabase({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      poolMax: 1,
+      connectionTimeoutMs: 1_000,
+      statementTimeoutMs: 1_000,
+    });
+    try {
+      const repo = new KyselyJobRepository(handle.db);
+      expect((await repo.ping())._unsafeUnwrapErr()).toMatchObject({ type: 'DatabaseUnavailable' });
+      expect((await repo.findById('x'))._unsafeUnwrapErr()).toMatchObject({ type: 'DatabaseUnavailable' });
+      expect((await repo.claim('w', 1_000, 1))._unsafeUnwrapErr()).toMatchObject({
+        type: 'DatabaseUnavailable',
+      });
+    } finally {
+      await handle.close();
+    }
+  });
+});
 
 // TEST_DATABASE_URL / DATABASE_URL, else testcontainers, else skipped (failed with REQUIRE_SERVICES=1).
 const postgres = await postgresTestDatabases();
