@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   }
   logger.info({ config: redactConfig(config) }, 'configuration');
 
-  const bootstrap = await (await container.resolve(T.ensureBootstrapApiKey)).execute({
+  const bootstrap = await (
+    await container.resolve(T.ensureBootstrapApiKey)
+  ).execute({
     configuredKey: config.auth.apiKey,
     generateIfNone: config.env === 'development',
   });

@@ -29,7 +29,8 @@ export class AuthenticateApiKey {
     if (key.length < 16 || key.length > MAX_KEY_LENGTH || /\s/.test(key))
       return errAsync({ type: 'Unauthenticated', reason: 'malformed API key' });
     return this.deps.apiKeys.findByHash(hashApiKey(key)).andThen((record) => {
-      if (record === null) return errAsync<Principal, Unauthenticated>({ type: 'Unauthenticated', reason: 'unknown API key' });
+      if (record === null)
+        return errAsync<Principal, Unauthenticated>({ type: 'Unauthenticated', reason: 'unknown API key' });
       if (record.revokedAt !== null)
         return errAsync<Principal, Unauthenticated>({ type: 'Unauthenticated', reason: 'revoked API key' });
       const now = this.deps.clock.now();

@@ -31,7 +31,10 @@ export class EnsureBootstrapApiKey {
     },
   ) {}
 
-  execute(input: { configuredKey: string | undefined; generateIfNone: boolean }): ResultAsync<BootstrapResult, DatabaseUnavailable> {
+  execute(input: {
+    configuredKey: string | undefined;
+    generateIfNone: boolean;
+  }): ResultAsync<BootstrapResult, DatabaseUnavailable> {
     const now = this.deps.clock.now();
     const register = (key: string, name: string) =>
       this.deps.users.upsert({ id: LOCAL_ADMIN_ID, email: null, role: 'admin', now }).andThen(() =>
@@ -49,16 +52,22 @@ export class EnsureBootstrapApiKey {
       );
     if (input.configuredKey !== undefined) {
       const key = input.configuredKey;
-      return this.deps.apiKeys.findByHash(hashApiKey(key)).andThen((found) =>
-        found !== null
-          ? okAsync<BootstrapResult, DatabaseUnavailable>({ outcome: 'configured' })
-          : register(key, 'FRAMECAST_API_KEY').map((): BootstrapResult => ({ outcome: 'configured' })),
-      );
+      return this.deps.apiKeys
+        .findByHash(hashApiKey(key))
+        .andThen((found) =>
+          found !== null
+            ? okAsync<BootstrapResult, DatabaseUnavailable>({ outcome: 'configured' })
+            : register(key, 'FRAMECAST_API_KEY').map((): BootstrapResult => ({ outcome: 'configured' })),
+        );
     }
     return this.deps.apiKeys.count().andThen((count) => {
-      if (count > 0 || !input.generateIfNone) return okAsync<BootstrapResult, DatabaseUnavailable>({ outcome: 'existing' });
+      if (count > 0 || !input.generateIfNone)
+        return okAsync<BootstrapResult, DatabaseUnavailable>({ outcome: 'existing' });
       const key = generateApiKey();
-      return register(key, 'generated development key').map((): BootstrapResult => ({ outcome: 'generated', key }));
+      return register(key, 'generated development key').map((): BootstrapResult => ({
+        outcome: 'generated',
+        key,
+      }));
     });
   }
 }

@@ -15,5 +15,7 @@ export function findOwnedJob(
 ): ResultAsync<Job, JobNotFound | DatabaseUnavailable> {
   return jobs
     .findById(jobId)
-    .andThen((job) => (owns(principal, job.ownerId) ? okAsync(job) : errAsync({ type: 'JobNotFound' as const, jobId })));
+    .andThen((job) =>
+      owns(principal, job.ownerId) ? okAsync(job) : errAsync({ type: 'JobNotFound' as const, jobId }),
+    );
 }

@@ -34,7 +34,10 @@ export interface JobMetadata {
 export class GetJobMetadata {
   constructor(private readonly deps: { readonly jobs: JobRepository; readonly events: JobEventRepository }) {}
 
-  execute(input: { principal: Principal; jobId: string }): ResultAsync<JobMetadata, JobNotFound | DatabaseUnavailable> {
+  execute(input: {
+    principal: Principal;
+    jobId: string;
+  }): ResultAsync<JobMetadata, JobNotFound | DatabaseUnavailable> {
     return findOwnedJob(this.deps.jobs, input.principal, input.jobId).andThen((job) =>
       this.deps.events.list(job.id, { limit: EVENT_LIMIT }).map((page) => {
         const byLevel: Record<string, number> = {};
@@ -58,7 +61,10 @@ export function stageTimings(events: readonly JobEvent[], job: Job): StageTiming
   let open: { stage: Stage; attempt: number; startedAt: Date } | null = null;
   const close = (at: Date | null): void => {
     if (open === null) return;
-    timings.push({ ...open, seconds: at === null ? null : Math.max(0, (at.getTime() - open.startedAt.getTime()) / 1000) });
+    timings.push({
+      ...open,
+      seconds: at === null ? null : Math.max(0, (at.getTime() - open.startedAt.getTime()) / 1000),
+    });
     open = null;
   };
   for (const e of events) {

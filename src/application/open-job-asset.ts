@@ -3,7 +3,12 @@ import { resolveByteRange, type ByteRangeRequest } from '../domain/byte-range.js
 import type { RangeNotSatisfiable } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { ASSET_CONTENT_TYPES, assetKey, type AssetKind } from '../domain/video-asset.js';
-import type { DatabaseUnavailable, JobNotFound, ObjectNotFound, StorageUnavailable } from '../ports/errors.js';
+import type {
+  DatabaseUnavailable,
+  JobNotFound,
+  ObjectNotFound,
+  StorageUnavailable,
+} from '../ports/errors.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { ObjectBody, ObjectStorage, StoredObjectInfo } from '../ports/object-storage.js';
 import type { AssetNotFound, JobNotCompleted } from './errors.js';
@@ -39,7 +44,11 @@ export type OpenJobAssetError =
   | StorageUnavailable
   | DatabaseUnavailable;
 
-const FILE_NAMES: Record<AssetKind, string> = { video: 'video.mp4', thumbnail: 'thumbnail.jpg', subtitles: 'subtitles.vtt' };
+const FILE_NAMES: Record<AssetKind, string> = {
+  video: 'video.mp4',
+  thumbnail: 'thumbnail.jpg',
+  subtitles: 'subtitles.vtt',
+};
 
 /** Opens a completed job's video, thumbnail or subtitles for streaming, optionally one byte range (RFC 9110 §14). */
 export class OpenJobAsset {
@@ -54,7 +63,11 @@ export class OpenJobAsset {
   execute(input: OpenJobAssetInput): ResultAsync<OpenedAsset, OpenJobAssetError> {
     return findOwnedJob(this.deps.jobs, input.principal, input.jobId).andThen((job) => {
       if (job.status !== 'completed' || job.result === null)
-        return errAsync<OpenedAsset, OpenJobAssetError>({ type: 'JobNotCompleted', jobId: job.id, status: job.status });
+        return errAsync<OpenedAsset, OpenJobAssetError>({
+          type: 'JobNotCompleted',
+          jobId: job.id,
+          status: job.status,
+        });
       const key = assetKey(job.result, input.asset);
       const missing: AssetNotFound = { type: 'AssetNotFound', jobId: job.id, asset: input.asset };
       return this.deps.storage
@@ -64,7 +77,9 @@ export class OpenJobAsset {
           return this.deps.storage
             .presignGet(key, this.deps.settings.presignExpiresSeconds)
             .andThen((url) =>
-              url === null ? this.openBody(key, info, input) : okAsync({ kind: 'redirect' as const, url, info }),
+              url === null
+                ? this.openBody(key, info, input)
+                : okAsync({ kind: 'redirect' as const, url, info }),
             );
         })
         .mapErr((e): OpenJobAssetError => (e.type === 'ObjectNotFound' ? missing : e));

@@ -34,7 +34,14 @@ export const STAGE_WEIGHTS: Readonly<Record<Stage, number>> = {
   done: 0,
 };
 
-const STAGE_ORDER: readonly Stage[] = ['planning', 'narration', 'rendering', 'composing', 'thumbnail', 'uploading'];
+const STAGE_ORDER: readonly Stage[] = [
+  'planning',
+  'narration',
+  'rendering',
+  'composing',
+  'thumbnail',
+  'uploading',
+];
 
 /** Whole-job percent (0–100) when `stage` is `stagePercent` done. */
 export function overallPercent(stage: Stage, stagePercent: number): number {
@@ -140,7 +147,14 @@ export class ProcessNextJob {
     }, heartbeatMs);
     heartbeat.unref();
 
-    const progress = new ProgressWriter(this.deps, job, attempt, settings.progressIntervalMs ?? 500, stop, log);
+    const progress = new ProgressWriter(
+      this.deps,
+      job,
+      attempt,
+      settings.progressIntervalMs ?? 500,
+      stop,
+      log,
+    );
     let rendered: RenderedVideo | null = null;
     const storedKeys: string[] = [];
     try {
@@ -150,7 +164,11 @@ export class ProcessNextJob {
       });
       await progress.report({ stage: 'planning', percent: 0 });
       const storyboard = planStoryboard(job.spec);
-      await progress.report({ stage: 'planning', percent: 100, message: `Planned ${storyboard.scenes.length} scenes` });
+      await progress.report({
+        stage: 'planning',
+        percent: 100,
+        message: `Planned ${storyboard.scenes.length} scenes`,
+      });
 
       const result = await renderer.render(
         { jobId: job.id, spec: job.spec, storyboard },
@@ -158,18 +176,26 @@ export class ProcessNextJob {
       );
       await progress.flush();
       if (result.isErr()) {
-        if (result.error.type === 'RenderCancelled' || stopReason !== null) return await this.stopped(job, attempt, stopReason ?? 'cancel', log);
-        return await this.failed(job, attempt, {
-          code: 'RENDER_FAILED',
-          message: `${result.error.stage}: ${result.error.message}`,
-          retryable: result.error.retryable,
-        }, log);
+        if (result.error.type === 'RenderCancelled' || stopReason !== null)
+          return await this.stopped(job, attempt, stopReason ?? 'cancel', log);
+        return await this.failed(
+          job,
+          attempt,
+          {
+            code: 'RENDER_FAILED',
+            message: `${result.error.stage}: ${result.error.message}`,
+            retryable: result.error.retryable,
+          },
+          log,
+        );
       }
       rendered = result.value;
       if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
 
       await progress.report({ stage: 'uploading', percent: 0 });
-      const uploaded = await this.upload(job, attempt, rendered, storedKeys, (p) => progress.report({ stage: 'uploading', percent: p }));
+      const uploaded = await this.upload(job, attempt, rendered, storedKeys, (p) =>
+        progress.report({ stage: 'uploading', percent: p }),
+      );
       await progress.flush();
       if (uploaded.kind === 'error') {
         await this.deleteKeys(storedKeys, log);
@@ -198,12 +224,19 @@ export class ProcessNextJob {
       });
       return { kind: 'completed', jobId: job.id, attempt };
     } catch (error) {
-      log.error({ err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 'unexpected error in job');
+      log.error(
+        { err: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+        'unexpected error in job',
+      );
       await this.deleteKeys(storedKeys, log);
       return await this.failed(
         job,
         attempt,
-        { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error), retryable: true },
+        {
+          code: 'INTERNAL_ERROR',
+          message: error instanceof Error ? error.message : String(error),
+          retryable: true,
+        },
         log,
       );
     } finally {
@@ -274,7 +307,8 @@ export class ProcessNextJob {
       return { kind: 'lease-lost', jobId: job.id, attempt };
     }
     const stored = failed.value;
-    const kind = stored.status === 'queued' ? 'retrying' : stored.status === 'cancelled' ? 'cancelled' : 'failed';
+    const kind =
+      stored.status === 'queued' ? 'retrying' : stored.status === 'cancelled' ? 'cancelled' : 'failed';
     const message =
       kind === 'retrying'
         ? `Attempt ${attempt} failed (${error.code}); retrying in ${Math.round(backoffMs / 1000)} s`
@@ -336,7 +370,11 @@ class ProgressWriter {
   private pending: RenderProgress | null = null;
 
   constructor(
-    private readonly deps: { readonly jobs: JobRepository; readonly activity: JobActivity; readonly clock: Clock },
+    private readonly deps: {
+      readonly jobs: JobRepository;
+      readonly activity: JobActivity;
+      readonly clock: Clock;
+    },
     private readonly job: Job,
     private readonly attempt: number,
     private readonly intervalMs: number,
@@ -381,10 +419,16 @@ class ProgressWriter {
     }
     if (stored.value.cancelRequestedAt !== null) this.stop('cancel');
     if (stageChanged)
-      await this.deps.activity.record(stored.value, 'info', p.stage, p.message ?? `Stage ${p.stage} started`, {
-        attempt: this.attempt,
-        event: 'stage-started',
-      });
+      await this.deps.activity.record(
+        stored.value,
+        'info',
+        p.stage,
+        p.message ?? `Stage ${p.stage} started`,
+        {
+          attempt: this.attempt,
+          event: 'stage-started',
+        },
+      );
     else await this.deps.activity.publish(stored.value, p.message);
   }
 }

@@ -29,12 +29,19 @@ export class RecoverExpiredLeases {
             : job.status === 'cancelled'
               ? 'Lease expired after a cancel request; job cancelled'
               : `Lease of attempt ${job.attempts} expired; no attempts left, job failed`;
-        await this.deps.activity.record(job, job.status === 'failed' ? 'error' : 'warn', 'lifecycle', message, {
-          attempt: job.attempts,
-          event: 'lease-expired',
-        });
+        await this.deps.activity.record(
+          job,
+          job.status === 'failed' ? 'error' : 'warn',
+          'lifecycle',
+          message,
+          {
+            attempt: job.attempts,
+            event: 'lease-expired',
+          },
+        );
       }
-      if (recovered.some((j) => j.status === 'queued')) await this.deps.signal.notify().catch(() => undefined);
+      if (recovered.some((j) => j.status === 'queued'))
+        await this.deps.signal.notify().catch(() => undefined);
       return recovered;
     });
   }

@@ -39,13 +39,19 @@ export class SubmitVideoJob {
   execute(input: SubmitVideoJobInput): ResultAsync<Job, SubmitVideoJobError> {
     const priority = input.priority ?? 0;
     const spec = VideoSpec.create(input.spec);
-    const priorityOk = Number.isInteger(priority) && priority >= JOB_PRIORITY.min && priority <= JOB_PRIORITY.max;
+    const priorityOk =
+      Number.isInteger(priority) && priority >= JOB_PRIORITY.min && priority <= JOB_PRIORITY.max;
     if (spec.isErr() || !priorityOk) {
       const issues = [
         ...(spec.isErr() ? spec.error.issues : []),
         ...(priorityOk
           ? []
-          : [{ path: 'priority', message: `must be an integer from ${JOB_PRIORITY.min} to ${JOB_PRIORITY.max}` }]),
+          : [
+              {
+                path: 'priority',
+                message: `must be an integer from ${JOB_PRIORITY.min} to ${JOB_PRIORITY.max}`,
+              },
+            ]),
       ];
       return errAsync({ type: 'InvalidVideoSpec', issues });
     }

@@ -94,7 +94,10 @@ export class ConfigError extends Error {
  * Relative directories resolve against `cwd`.
  * @throws ConfigError listing every invalid variable at once.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd: string = process.cwd()): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -108,8 +111,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (e.APP_ENV === 'production') {
     // Production adapters (PostgreSQL, S3, Redis, Clerk) arrive with their own variables; until
     // then production refuses the embedded defaults rather than pretending to be production-ready.
-    problems.push('APP_ENV=production needs DATABASE_URL (PostgreSQL) instead of the embedded PGlite database');
-    if (!e.FRAMECAST_API_KEY) problems.push('FRAMECAST_API_KEY: required in production (no generated development key)');
+    problems.push(
+      'APP_ENV=production needs DATABASE_URL (PostgreSQL) instead of the embedded PGlite database',
+    );
+    if (!e.FRAMECAST_API_KEY)
+      problems.push('FRAMECAST_API_KEY: required in production (no generated development key)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -53,8 +53,7 @@ export interface CompositionOptions {
  */
 export function createContainer(config: Config, options: CompositionOptions = {}): Container {
   const c = new Container({ stopTimeoutMs: 15_000 });
-  const logger =
-    options.logger ?? (createPinoLogger({ level: config.log.level }) as unknown as Logger);
+  const logger = options.logger ?? (createPinoLogger({ level: config.log.level }) as unknown as Logger);
 
   c.registerInstance(T.config, config);
   c.registerInstance(T.logger, logger);
@@ -79,16 +78,28 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       const started = performance.now();
       try {
         await sql`select 1`.execute(handle.db);
-        return { status: 'up', detail: { kind: handle.kind, latencyMs: Math.round(performance.now() - started) } };
+        return {
+          status: 'up',
+          detail: { kind: handle.kind, latencyMs: Math.round(performance.now() - started) },
+        };
       } catch (error) {
-        return { status: 'down', detail: { kind: handle.kind, error: error instanceof Error ? error.message : String(error) } };
+        return {
+          status: 'down',
+          detail: { kind: handle.kind, error: error instanceof Error ? error.message : String(error) },
+        };
       }
     },
   });
   const db = async (r: { resolve: Container['resolve'] }) => (await r.resolve(DatabaseToken)).db;
   c.register(T.jobs, { lifetime: 'singleton', factory: async (r) => new KyselyJobRepository(await db(r)) });
-  c.register(T.jobEventLog, { lifetime: 'singleton', factory: async (r) => new KyselyJobEventRepository(await db(r)) });
-  c.register(T.apiKeys, { lifetime: 'singleton', factory: async (r) => new KyselyApiKeyRepository(await db(r)) });
+  c.register(T.jobEventLog, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyJobEventRepository(await db(r)),
+  });
+  c.register(T.apiKeys, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyApiKeyRepository(await db(r)),
+  });
   c.register(T.users, { lifetime: 'singleton', factory: async (r) => new KyselyUserRepository(await db(r)) });
 
   c.register(T.storage, {
@@ -113,11 +124,16 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         logger,
       }),
     health: async (renderer): Promise<HealthResult> => {
-      if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS) return rendererHealth.result;
+      if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS)
+        return rendererHealth.result;
       const h = await renderer.check();
       const result: HealthResult = {
         status: h.ok ? 'up' : 'down',
-        detail: { ffmpeg: h.ffmpeg, ffprobe: h.ffprobe, ...(h.detail !== undefined ? { error: h.detail } : {}) },
+        detail: {
+          ffmpeg: h.ffmpeg,
+          ffprobe: h.ffprobe,
+          ...(h.detail !== undefined ? { error: h.detail } : {}),
+        },
       };
       rendererHealth = { at: Date.now(), result };
       return result;
@@ -134,7 +150,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     }),
     health: async (disk): Promise<HealthResult> => {
       const { freeBytes, totalBytes } = await disk.check();
-      const status = freeBytes < DISK_DOWN_BELOW ? 'down' : freeBytes < DISK_DEGRADED_BELOW ? 'degraded' : 'up';
+      const status =
+        freeBytes < DISK_DOWN_BELOW ? 'down' : freeBytes < DISK_DEGRADED_BELOW ? 'degraded' : 'up';
       return { status, detail: { path: config.dataDir, freeBytes, totalBytes } };
     },
   });
@@ -172,7 +189,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   });
   c.register(T.getJobMetadata, {
     lifetime: 'singleton',
-    factory: async (r) => new GetJobMetadata({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
+    factory: async (r) =>
+      new GetJobMetadata({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
   });
   c.register(T.openJobAsset, {
     lifetime: 'singleton',

@@ -148,7 +148,10 @@ export function planStoryboard(
   for (const candidate of candidates) {
     const seconds = estimateSeconds(candidate.text);
     const next = [...body, { ...candidate, seconds }];
-    const summary = summaryScene(next.filter((b) => b.kind === 'content').map((b) => b.text), 0);
+    const summary = summaryScene(
+      next.filter((b) => b.kind === 'content').map((b) => b.text),
+      0,
+    );
     const total = used + seconds + (summary?.estimatedSeconds ?? 0);
     if (total > spec.maxDurationSeconds && body.length > 0) {
       truncated = true;

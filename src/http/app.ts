@@ -33,7 +33,9 @@ function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const dir of ['../..', '../../..']) {
     try {
-      return (JSON.parse(readFileSync(path.resolve(here, dir, 'package.json'), 'utf8')) as { version: string }).version;
+      return (
+        JSON.parse(readFileSync(path.resolve(here, dir, 'package.json'), 'utf8')) as { version: string }
+      ).version;
     } catch {
       // try the next candidate
     }
@@ -51,7 +53,10 @@ export interface BuildAppOptions {
  * registrations are in place. Used by the server and by tests (`app.inject`). Closing the app
  * stops the container.
  */
-export async function buildApp(container: Container, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  container: Container,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const config = await container.resolve(T.config);
   const logger = await container.resolve(T.logger);
   const app = Fastify({
@@ -108,7 +113,9 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
         },
       },
     },
-    transform: createJsonSchemaTransform({ skipList: ['/openapi.json', '/redoc', '/redoc/redoc.standalone.js'] }),
+    transform: createJsonSchemaTransform({
+      skipList: ['/openapi.json', '/redoc', '/redoc/redoc.standalone.js'],
+    }),
     transformObject: jsonSchemaTransformObject,
   });
 

@@ -7,9 +7,10 @@ import type { FastifyInstance } from 'fastify';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The vendored ReDoc bundle (see vendor/redoc/README.txt), from sources (`src/http`) or the build (`dist/src/http`). */
 const REDOC_BUNDLE =
-  [path.resolve(here, '../../vendor/redoc/redoc.standalone.js'), path.resolve(here, '../../../vendor/redoc/redoc.standalone.js')].find(
-    (file) => existsSync(file),
-  ) ?? null;
+  [
+    path.resolve(here, '../../vendor/redoc/redoc.standalone.js'),
+    path.resolve(here, '../../../vendor/redoc/redoc.standalone.js'),
+  ].find((file) => existsSync(file)) ?? null;
 
 const REDOC_PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -26,7 +27,10 @@ const REDOC_PAGE = `<!DOCTYPE html>
 
 /** Swagger UI at `/docs`, ReDoc at `/redoc`, the spec at `/openapi.json`; all served offline. */
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, url: '/openapi.json' } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true, url: '/openapi.json' },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/redoc', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(REDOC_PAGE),

@@ -30,7 +30,9 @@ export function presentJob(job: Job, queuePosition: number | null = null): z.inf
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
     cancelRequested: job.cancelRequestedAt !== null,
-    ...(job.error !== null ? { error: { code: job.error.code, message: job.error.message, retryable: job.error.retryable } } : {}),
+    ...(job.error !== null
+      ? { error: { code: job.error.code, message: job.error.message, retryable: job.error.retryable } }
+      : {}),
     ...(job.result !== null
       ? {
           result: {
@@ -55,5 +57,12 @@ export function presentJob(job: Job, queuePosition: number | null = null): z.inf
 }
 
 export function presentEvent(e: JobEvent): z.infer<typeof JobEventResponse> {
-  return { id: e.id, at: e.at.toISOString(), level: e.level, stage: e.stage, message: e.message, data: { ...e.data } };
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    level: e.level,
+    stage: e.stage,
+    message: e.message,
+    data: { ...e.data },
+  };
 }

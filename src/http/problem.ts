@@ -1,6 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AssetNotFound, Forbidden, JobNotCompleted, Unauthenticated } from '../application/errors.js';
-import type { IllegalJobTransition, InvalidVideoSpec, LeaseLost, RangeNotSatisfiable } from '../domain/errors.js';
+import type {
+  IllegalJobTransition,
+  InvalidVideoSpec,
+  LeaseLost,
+  RangeNotSatisfiable,
+} from '../domain/errors.js';
 import type {
   DatabaseUnavailable,
   JobNotFound,
@@ -55,7 +60,12 @@ export function problemFor(error: AppError): ProblemDraft {
         errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
       };
     case 'JobNotFound':
-      return { status: 404, code: 'JOB_NOT_FOUND', title: 'Job not found', detail: `No job ${error.jobId} for this caller.` };
+      return {
+        status: 404,
+        code: 'JOB_NOT_FOUND',
+        title: 'Job not found',
+        detail: `No job ${error.jobId} for this caller.`,
+      };
     case 'JobNotCompleted':
       return {
         status: 409,
@@ -65,7 +75,12 @@ export function problemFor(error: AppError): ProblemDraft {
       };
     case 'AssetNotFound':
     case 'ObjectNotFound':
-      return { status: 404, code: 'ASSET_NOT_FOUND', title: 'File not found', detail: 'The stored file is missing.' };
+      return {
+        status: 404,
+        code: 'ASSET_NOT_FOUND',
+        title: 'File not found',
+        detail: 'The stored file is missing.',
+      };
     case 'RangeNotSatisfiable':
       return {
         status: 416,
@@ -83,7 +98,12 @@ export function problemFor(error: AppError): ProblemDraft {
       };
     case 'LeaseLost':
     case 'VersionConflict':
-      return { status: 409, code: 'CONFLICT', title: 'Conflict', detail: 'The job changed meanwhile; try again.' };
+      return {
+        status: 409,
+        code: 'CONFLICT',
+        title: 'Conflict',
+        detail: 'The job changed meanwhile; try again.',
+      };
     case 'StorageUnavailable':
       return {
         status: 503,
@@ -140,4 +160,5 @@ export function sendProblem(reply: FastifyReply, draft: ProblemDraft): FastifyRe
 }
 
 /** Sends the problem for a use case's error. */
-export const sendError = (reply: FastifyReply, error: AppError): FastifyReply => sendProblem(reply, problemFor(error));
+export const sendError = (reply: FastifyReply, error: AppError): FastifyReply =>
+  sendProblem(reply, problemFor(error));

@@ -18,13 +18,20 @@ const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const VideoSpecRequest = z
   .object({
-    topic: z.string().min(1).max(SPEC_LIMITS.topicMaxChars).describe('What the video is about; shown on the title card.'),
+    topic: z
+      .string()
+      .min(1)
+      .max(SPEC_LIMITS.topicMaxChars)
+      .describe('What the video is about; shown on the title card.'),
     context: z
       .string()
       .max(SPEC_LIMITS.contextMaxChars)
       .optional()
       .describe('Source text; split into readable scenes, in order.'),
-    quality: z.enum(QUALITIES).optional().describe('preview 640x360@15, low 854x480@24, medium 1280x720@30 (default), high 1920x1080@30.'),
+    quality: z
+      .enum(QUALITIES)
+      .optional()
+      .describe('preview 640x360@15, low 854x480@24, medium 1280x720@30 (default), high 1920x1080@30.'),
     aspectRatio: z.enum(ASPECT_RATIOS).optional().describe('Frame shape; default 16:9.'),
     narration: z.boolean().optional().describe('Spoken narration (espeak-ng); default true.'),
     voice: z.string().max(40).optional().describe('espeak-ng voice, default `en-us`.'),
@@ -43,10 +50,22 @@ export const VideoSpecRequest = z
       })
       .optional(),
     assets: z
-      .object({ logoUploadId: uploadId.optional(), backgroundUploadId: uploadId.optional(), musicUploadId: uploadId.optional() })
+      .object({
+        logoUploadId: uploadId.optional(),
+        backgroundUploadId: uploadId.optional(),
+        musicUploadId: uploadId.optional(),
+      })
       .optional(),
-    configurationId: z.string().max(64).optional().describe('A saved configuration merged under this request.'),
-    callbackUrl: z.string().max(2048).optional().describe('http(s) URL that receives a signed webhook when the job ends.'),
+    configurationId: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('A saved configuration merged under this request.'),
+    callbackUrl: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe('http(s) URL that receives a signed webhook when the job ends.'),
     priority: z
       .number()
       .int()
@@ -147,7 +166,10 @@ export const JobMetadataResponse = z
   .object({
     job: JobResponse,
     spec: z.record(z.string(), z.unknown()).describe('The validated VideoSpec, defaults applied.'),
-    result: z.record(z.string(), z.unknown()).nullable().describe('Stored files and ffprobe facts; null until completed.'),
+    result: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('Stored files and ffprobe facts; null until completed.'),
     timings: z.array(
       z.object({
         stage: z.string(),

@@ -101,7 +101,10 @@ export class Worker {
     while (this.running) {
       let outcome: ProcessOutcome;
       try {
-        const run = this.deps.processNextJob.execute({ workerId: this.deps.workerId, shutdown: this.shutdown.signal });
+        const run = this.deps.processNextJob.execute({
+          workerId: this.deps.workerId,
+          shutdown: this.shutdown.signal,
+        });
         this.active.set(slot, run);
         outcome = await run;
       } catch (error) {

@@ -46,14 +46,20 @@ async function submit(body: Record<string, unknown>): Promise<{ res: Response; j
 }
 
 /** Polls the status until `done(job)`, recording every (status, stage) seen. */
-async function waitFor(id: string, done: (job: JobBody) => boolean, timeoutMs: number, seen: string[] = []): Promise<JobBody> {
+async function waitFor(
+  id: string,
+  done: (job: JobBody) => boolean,
+  timeoutMs: number,
+  seen: string[] = [],
+): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = (await (await api(`/videos/jobs/${id}/status`)).json()) as JobBody;
     const label = `${job.status}:${job.progress.stage}`;
     if (seen.at(-1) !== label) seen.push(label);
     if (done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`timed out; last ${JSON.stringify(job)}; seen ${seen.join(' ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; last ${JSON.stringify(job)}; seen ${seen.join(' ')}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -124,7 +130,11 @@ describe('end to end: a topic goes in, a real MP4 comes out', () => {
 
     const thumb = await api(`/videos/jobs/${job.id}/thumbnail`);
     expect(thumb.status).toBe(200);
-    expect(Buffer.from(await thumb.arrayBuffer()).subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(
+      Buffer.from(await thumb.arrayBuffer())
+        .subarray(0, 2)
+        .toString('hex'),
+    ).toBe('ffd8');
   }, 180_000);
 
   it('serves byte ranges of the download (206, exactly 100 bytes) and 416 past the end', async () => {

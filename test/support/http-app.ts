@@ -40,8 +40,16 @@ export interface TestApp {
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-http-'));
-  const config = loadConfig({ APP_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '0', ...env });
-  const container = createContainer(config, { logger: createPinoLogger({ level: 'silent' }) as unknown as Logger });
+  const config = loadConfig({
+    APP_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    WORKER_CONCURRENCY: '0',
+    ...env,
+  });
+  const container = createContainer(config, {
+    logger: createPinoLogger({ level: 'silent' }) as unknown as Logger,
+  });
   const clock = new SystemClock();
   const jobs = new InMemoryJobRepository(clock);
   const storage = new InMemoryObjectStorage();
@@ -55,7 +63,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await buildApp(container);
   await container.start();
 
-  const bootstrap = await (await container.resolve(T.ensureBootstrapApiKey)).execute({
+  const bootstrap = await (
+    await container.resolve(T.ensureBootstrapApiKey)
+  ).execute({
     configuredKey: KEY_A,
     generateIfNone: false,
   });

@@ -83,7 +83,8 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
         operationId: 'getReadiness',
         tags: ['system'],
         summary: 'Readiness probe',
-        description: 'Answers 200 when the service has started and its critical dependencies answer, 503 otherwise. No credentials needed.',
+        description:
+          'Answers 200 when the service has started and its critical dependencies answer, 503 otherwise. No credentials needed.',
         response: { 200: HealthResponse, 503: HealthResponse },
       },
     },

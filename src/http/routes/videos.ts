@@ -52,7 +52,10 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         ...(priority !== undefined ? { priority } : {}),
       });
       if (result.isErr()) return sendError(reply, result.error);
-      return reply.code(201).header('location', jobLinks(result.value.id).status).send(presentJob(result.value));
+      return reply
+        .code(201)
+        .header('location', jobLinks(result.value.id).status)
+        .send(presentJob(result.value));
     },
   );
 
@@ -63,14 +66,18 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         operationId: 'getJobStatus',
         tags: ['videos'],
         summary: 'Status and progress of a job',
-        description: 'Status, stage, percent, queue position while queued, error after a failure, result summary when completed.',
+        description:
+          'Status, stage, percent, queue position while queued, error after a failure, result summary when completed.',
         security,
         params: JobIdParams,
         response: { 200: JobResponse, ...errors, 503: Problem },
       },
     },
     async (request, reply) => {
-      const result = await deps.getJobStatus.execute({ principal: principalOf(request), jobId: request.params.jobId });
+      const result = await deps.getJobStatus.execute({
+        principal: principalOf(request),
+        jobId: request.params.jobId,
+      });
       if (result.isErr()) return sendError(reply, result.error);
       return presentJob(result.value.job, result.value.queuePosition);
     },
@@ -83,14 +90,18 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         operationId: 'getJobMetadata',
         tags: ['videos'],
         summary: 'Full metadata of a job',
-        description: 'The spec with defaults applied, the stored result with ffprobe facts, stage timings per attempt and a summary of the job log.',
+        description:
+          'The spec with defaults applied, the stored result with ffprobe facts, stage timings per attempt and a summary of the job log.',
         security,
         params: JobIdParams,
         response: { 200: JobMetadataResponse, ...errors, 503: Problem },
       },
     },
     async (request, reply) => {
-      const result = await deps.getJobMetadata.execute({ principal: principalOf(request), jobId: request.params.jobId });
+      const result = await deps.getJobMetadata.execute({
+        principal: principalOf(request),
+        jobId: request.params.jobId,
+      });
       if (result.isErr()) return sendError(reply, result.error);
       const m = result.value;
       return {
@@ -98,12 +109,22 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         spec: { ...VideoSpec.toJSON(m.job.spec) },
         result: m.job.result === null ? null : { ...m.job.result },
         timings: m.timings.map((t) => ({ ...t, startedAt: t.startedAt.toISOString() })),
-        events: { total: m.events.total, byLevel: m.events.byLevel, recent: m.events.recent.map(presentEvent) },
+        events: {
+          total: m.events.total,
+          byLevel: m.events.byLevel,
+          recent: m.events.recent.map(presentEvent),
+        },
       };
     },
   );
 
-  const assetRoute = (path: string, kind: AssetKind, operationId: string, summary: string, contentType: string) =>
+  const assetRoute = (
+    path: string,
+    kind: AssetKind,
+    operationId: string,
+    summary: string,
+    contentType: string,
+  ) =>
     r.get(
       path,
       {
@@ -113,11 +134,16 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
           summary,
           description:
             'Streams the file of a completed job. Supports `Range: bytes=…` (RFC 9110 §14: 206 with `Content-Range`, 416 when unsatisfiable), `If-Range`, `ETag` / `If-None-Match` (304). 409 until the job is completed.' +
-            (kind === 'video' ? ' With `?redirect=true` and S3 storage, answers 302 to a presigned URL.' : ''),
+            (kind === 'video'
+              ? ' With `?redirect=true` and S3 storage, answers 302 to a presigned URL.'
+              : ''),
           security,
           params: JobIdParams,
           querystring: z.object({
-            redirect: z.stringbool().optional().describe('Answer 302 to a presigned URL when the store supports it.'),
+            redirect: z
+              .stringbool()
+              .optional()
+              .describe('Answer 302 to a presigned URL when the store supports it.'),
           }),
           response: {
             200: binary(contentType, 'The whole file.'),
@@ -131,12 +157,25 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
           },
         },
       },
-      (request, reply) => serveAsset(deps.openJobAsset, request, reply, kind, request.params.jobId, request.query.redirect),
+      (request, reply) =>
+        serveAsset(deps.openJobAsset, request, reply, kind, request.params.jobId, request.query.redirect),
     );
 
   assetRoute('/videos/jobs/:jobId/download', 'video', 'downloadVideo', 'Download the MP4', 'video/mp4');
-  assetRoute('/videos/jobs/:jobId/thumbnail', 'thumbnail', 'getThumbnail', 'The JPEG thumbnail', 'image/jpeg');
-  assetRoute('/videos/jobs/:jobId/subtitles', 'subtitles', 'getSubtitles', 'The WebVTT subtitles', 'text/vtt');
+  assetRoute(
+    '/videos/jobs/:jobId/thumbnail',
+    'thumbnail',
+    'getThumbnail',
+    'The JPEG thumbnail',
+    'image/jpeg',
+  );
+  assetRoute(
+    '/videos/jobs/:jobId/subtitles',
+    'subtitles',
+    'getSubtitles',
+    'The WebVTT subtitles',
+    'text/vtt',
+  );
 }
 
 const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);

@@ -36,7 +36,11 @@ describe('authentication', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers['www-authenticate']).toContain('realm="framecast"');
-    expect(res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', instance: '/api/v1/videos/jobs/x/status' });
+    expect(res.json()).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      instance: '/api/v1/videos/jobs/x/status',
+    });
   });
 
   it('refuses anonymous submissions before validating the body', async () => {
@@ -47,9 +51,20 @@ describe('authentication', () => {
 
 describe('POST /api/v1/videos/generate', () => {
   it('answers 201 with the queued job and a Location header', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/videos/generate', headers: asA, payload: pythagoras });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/videos/generate',
+      headers: asA,
+      payload: pythagoras,
+    });
     expect(res.statusCode).toBe(201);
-    const job = res.json() as { id: string; status: string; topic: string; progress: unknown; links: { status: string } };
+    const job = res.json() as {
+      id: string;
+      status: string;
+      topic: string;
+      progress: unknown;
+      links: { status: string };
+    };
     expect(job).toMatchObject({
       status: 'queued',
       topic: 'The Pythagorean theorem',
@@ -75,7 +90,10 @@ describe('POST /api/v1/videos/generate', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toBe(PROBLEM);
-    const body = res.json() as { code: string; errors: { path: string; message: string; location: string }[] };
+    const body = res.json() as {
+      code: string;
+      errors: { path: string; message: string; location: string }[];
+    };
     expect(body.code).toBe('VALIDATION_FAILED');
     expect(body.errors).toContainEqual({ path: 'topic', message: 'is required', location: 'body' });
     expectNoInternals(res.body);
@@ -133,37 +151,70 @@ describe('POST /api/v1/videos/generate', () => {
 describe('job resources', () => {
   it('answers 404 for an unknown job', async () => {
     for (const suffix of ['status', 'metadata', 'download', 'thumbnail', 'subtitles']) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/videos/jobs/does-not-exist/${suffix}`, headers: asA });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/videos/jobs/does-not-exist/${suffix}`,
+        headers: asA,
+      });
       expect(res.statusCode, suffix).toBe(404);
       expect(res.json()).toMatchObject({ code: 'JOB_NOT_FOUND' });
     }
   });
 
-  it("answers 404 to another user for every route naming the job", async () => {
+  it('answers 404 to another user for every route naming the job', async () => {
     const job = await t.completedJob();
     for (const suffix of ['status', 'metadata', 'download', 'thumbnail', 'subtitles']) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/videos/jobs/${job.id}/${suffix}`, headers: asB });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/videos/jobs/${job.id}/${suffix}`,
+        headers: asB,
+      });
       expect(res.statusCode, suffix).toBe(404);
     }
   });
 
   it('answers 409 for the files of a job that is not completed', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/videos/generate', headers: asA, payload: pythagoras });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/videos/generate',
+      headers: asA,
+      payload: pythagoras,
+    });
     const id = (created.json() as { id: string }).id;
     for (const suffix of ['download', 'thumbnail']) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/videos/jobs/${id}/${suffix}`, headers: asA });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/videos/jobs/${id}/${suffix}`,
+        headers: asA,
+      });
       expect(res.statusCode).toBe(409);
-      expect(res.json()).toMatchObject({ code: 'JOB_NOT_COMPLETED', detail: expect.stringContaining('queued') });
+      expect(res.json()).toMatchObject({
+        code: 'JOB_NOT_COMPLETED',
+        detail: expect.stringContaining('queued'),
+      });
     }
   });
 
   it('serves metadata with the spec, its defaults and the result', async () => {
     const job = await t.completedJob();
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/videos/jobs/${job.id}/metadata`, headers: asA });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/videos/jobs/${job.id}/metadata`,
+      headers: asA,
+    });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { job: { status: string }; spec: Record<string, unknown>; result: Record<string, unknown> };
+    const body = res.json() as {
+      job: { status: string };
+      spec: Record<string, unknown>;
+      result: Record<string, unknown>;
+    };
     expect(body.job.status).toBe('completed');
-    expect(body.spec).toMatchObject({ topic: 'A finished video', quality: 'medium', aspectRatio: '16:9', narration: true });
+    expect(body.spec).toMatchObject({
+      topic: 'A finished video',
+      quality: 'medium',
+      aspectRatio: '16:9',
+      narration: true,
+    });
     expect(body.result).toMatchObject({ width: 1280, height: 720, videoCodec: 'h264' });
   });
 });
@@ -226,7 +277,11 @@ describe('GET /api/v1/videos/jobs/{id}/download', () => {
 
   it('answers 304 to a matching If-None-Match', async () => {
     const first = await t.app.inject({ method: 'GET', url, headers: asA });
-    const res = await t.app.inject({ method: 'GET', url, headers: { ...asA, 'if-none-match': first.headers.etag as string } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...asA, 'if-none-match': first.headers.etag as string },
+    });
     expect(res.statusCode).toBe(304);
     expect(res.rawPayload.length).toBe(0);
   });
@@ -242,11 +297,19 @@ describe('GET /api/v1/videos/jobs/{id}/download', () => {
   });
 
   it('serves the thumbnail as JPEG and the subtitles as WebVTT', async () => {
-    const thumb = await t.app.inject({ method: 'GET', url: url.replace('download', 'thumbnail'), headers: asA });
+    const thumb = await t.app.inject({
+      method: 'GET',
+      url: url.replace('download', 'thumbnail'),
+      headers: asA,
+    });
     expect(thumb.statusCode).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/jpeg');
     expect(thumb.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8');
-    const vtt = await t.app.inject({ method: 'GET', url: url.replace('download', 'subtitles'), headers: asA });
+    const vtt = await t.app.inject({
+      method: 'GET',
+      url: url.replace('download', 'subtitles'),
+      headers: asA,
+    });
     expect(vtt.statusCode).toBe(200);
     expect(vtt.body.startsWith('WEBVTT')).toBe(true);
   });
@@ -254,7 +317,11 @@ describe('GET /api/v1/videos/jobs/{id}/download', () => {
   it('answers 404 ASSET_NOT_FOUND when a stored file vanished', async () => {
     const job = await t.completedJob();
     await t.storage.delete(job.result!.videoKey);
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/videos/jobs/${job.id}/download`, headers: asA });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/videos/jobs/${job.id}/download`,
+      headers: asA,
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'ASSET_NOT_FOUND' });
   });
@@ -308,7 +375,10 @@ describe('health', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/system/health' })).statusCode).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/system/health', headers: asA });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { status: string; checks: Record<string, { status: string; critical: boolean }> };
+    const body = res.json() as {
+      status: string;
+      checks: Record<string, { status: string; critical: boolean }>;
+    };
     // Storage is overridden with a plain in-memory value here (no health hook); the end-to-end
     // test checks the real ObjectStorage and Database entries.
     expect(body.checks['DiskSpace']).toMatchObject({ critical: true });
@@ -320,7 +390,10 @@ describe('documentation', () => {
   it('serves an OpenAPI 3.1 document where every operation has an operationId', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { operationId?: string }>> };
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
     expect(operations.length).toBeGreaterThanOrEqual(8);
