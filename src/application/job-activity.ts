@@ -1,10 +1,12 @@
 import type { Job, Stage } from '../domain/job.js';
 import type { JobEventLevel } from '../domain/job-event.js';
+import type { Cache } from '../ports/cache.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { JobEventRepository } from '../ports/job-event-repository.js';
 import type { JobEvents, JobUpdate } from '../ports/job-events.js';
 import type { Logger } from '../ports/logger.js';
+import { jobStatusCacheKey } from './get-job-status.js';
 
 /**
  * Records what happens to a job: appends a JobEvent to its persistent log and publishes a live
@@ -19,6 +21,8 @@ export class JobActivity {
       readonly ids: IdGenerator;
       readonly clock: Clock;
       readonly logger: Logger;
+      /** Cached status views are deleted here, on every change of their job. */
+      readonly cache?: Cache;
     },
   ) {}
 
@@ -45,8 +49,9 @@ export class JobActivity {
     await this.publish(job, message);
   }
 
-  /** Publishes the job's current state to live watchers only. */
+  /** Publishes the job's current state to live watchers only (and invalidates its cached status). */
   async publish(job: Job, message?: string): Promise<void> {
+    if (this.deps.cache) await this.deps.cache.delete(jobStatusCacheKey(job.id));
     try {
       await this.deps.live.publish(toUpdate(job, this.deps.clock.now(), message));
     } catch (error) {

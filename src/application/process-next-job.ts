@@ -134,6 +134,7 @@ export class ProcessNextJob {
     };
     const onShutdown = (): void => stop('shutdown');
     shutdown.addEventListener('abort', onShutdown, { once: true });
+    if (shutdown.aborted) stop('shutdown');
 
     const heartbeatMs = settings.heartbeatMs ?? Math.max(250, Math.floor(settings.leaseMs / 3));
     const heartbeat = setInterval(() => {
@@ -193,6 +194,7 @@ export class ProcessNextJob {
       if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
 
       await progress.report({ stage: 'uploading', percent: 0 });
+      if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
       const uploaded = await this.upload(job, attempt, rendered, storedKeys, (p) =>
         progress.report({ stage: 'uploading', percent: p }),
       );

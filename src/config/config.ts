@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { validateClerkSettings } from '../adapters/clerk/clerk-settings.js';
 
 /**
  * Configuration (DESIGN §7): one zod schema over environment variables, validated at start-up
@@ -26,7 +27,12 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   FRAMECAST_API_KEY: optionalString.pipe(
-    z.string().min(16, 'must be at least 16 characters (use a random secret)').optional(),
+    z
+      .string()
+      .min(16, 'must be at least 16 characters (use a random secret)')
+      .max(256, 'must be at most 256 characters')
+      .regex(/^\S+$/, 'must not contain whitespace')
+      .optional(),
   ),
   WORKER_CONCURRENCY: int(0, 32).default(1),
   QUEUE_LEASE_SECONDS: int(5, 3600).default(30),
@@ -46,6 +52,52 @@ export const envSchema = z.object({
   FFPROBE_PATH: optionalString,
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   PRESIGN_EXPIRES_SECONDS: int(1, 7 * 24 * 3600).default(900),
+
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_MAX: int(1, 200).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  DATABASE_CONNECT_DEADLINE_SECONDS: int(0, 3600).default(30),
+  DATABASE_MIGRATE_ON_START: z.stringbool().default(true),
+
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(250),
+  JOB_STATUS_CACHE_TTL_MS: int(0, 60_000).default(1000),
+
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ENDPOINT: optionalString.pipe(z.url('must be a URL').optional()),
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  S3_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dot, dash or underscore')
+      .optional(),
+  ),
+  S3_CREATE_BUCKET: z.stringbool().default(false),
+  S3_MULTIPART_THRESHOLD_BYTES: int(5 * 1024 * 1024, 5 * 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  AWS_ACCESS_KEY_ID: optionalString,
+  AWS_SECRET_ACCESS_KEY: optionalString,
+
+  CLERK_JWT_KEY: optionalString,
+  CLERK_PUBLISHABLE_KEY: optionalString,
+  CLERK_SECRET_KEY: optionalString,
+  CLERK_AUTHORIZED_PARTIES: optionalString,
+  CLERK_ISSUER: optionalString,
+  CLERK_ADMIN_CLAIM: z.string().trim().min(1).default('metadata.role'),
+
+  RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(600),
+  RATE_LIMIT_FAIL_OPEN: z.stringbool().default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,15 +108,49 @@ export interface Config {
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
   readonly dataDir: string;
-  readonly database: { readonly kind: 'pglite'; readonly dataDir: string };
-  readonly storage: {
-    readonly kind: 'disk';
-    readonly rootDir: string;
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dataDir: string }
+    | {
+        readonly kind: 'postgres';
+        readonly url: string;
+        readonly poolMax: number;
+        readonly connectTimeoutMs: number;
+        readonly statementTimeoutMs: number;
+        /** How long start-up keeps retrying an unreachable database, in ms. */
+        readonly connectDeadlineMs: number;
+        readonly migrateOnStart: boolean;
+      };
+  readonly storage: (
+    | { readonly kind: 'disk'; readonly rootDir: string }
+    | {
+        readonly kind: 's3';
+        readonly bucket: string;
+        readonly region: string;
+        readonly endpoint: string | undefined;
+        readonly forcePathStyle: boolean;
+        readonly createBucket: boolean;
+        readonly multipartThresholdBytes: number;
+        readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+      }
+  ) & {
     /** First segment of every object key (`{prefix}/{ownerId}/{jobId}/...`). */
     readonly prefix: string;
     readonly presignExpiresSeconds: number;
   };
-  readonly auth: { readonly apiKey: string | undefined };
+  readonly redis: { readonly url: string; readonly commandTimeoutMs: number } | null;
+  readonly cache: { readonly jobStatusTtlMs: number };
+  readonly auth: {
+    readonly apiKey: string | undefined;
+    readonly clerk: {
+      readonly jwtKey: string;
+      readonly issuer: string;
+      readonly authorizedParties: readonly string[];
+      readonly publishableKey: string | undefined;
+      readonly secretKey: string | undefined;
+      readonly adminClaim: string;
+    } | null;
+  };
+  readonly rateLimit: { readonly perMinute: number; readonly failOpen: boolean };
   readonly queue: {
     readonly leaseMs: number;
     readonly maxAttempts: number;
@@ -108,14 +194,42 @@ export function loadConfig(
   const problems: string[] = [];
   if (e.QUEUE_BACKOFF_MAX_SECONDS < e.QUEUE_BACKOFF_BASE_SECONDS)
     problems.push('QUEUE_BACKOFF_MAX_SECONDS: must be at least QUEUE_BACKOFF_BASE_SECONDS');
-  if (e.APP_ENV === 'production') {
-    // Production adapters (PostgreSQL, S3, Redis, Clerk) arrive with their own variables; until
-    // then production refuses the embedded defaults rather than pretending to be production-ready.
+  const authorizedParties = (e.CLERK_AUTHORIZED_PARTIES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const clerkOn = [
+    e.CLERK_JWT_KEY,
+    e.CLERK_ISSUER,
+    e.CLERK_PUBLISHABLE_KEY,
+    e.CLERK_SECRET_KEY,
+    e.CLERK_AUTHORIZED_PARTIES,
+  ].some((v) => v !== undefined);
+  const jwtKey = e.CLERK_JWT_KEY;
+  if (clerkOn) {
     problems.push(
-      'APP_ENV=production needs DATABASE_URL (PostgreSQL) instead of the embedded PGlite database',
+      ...validateClerkSettings({
+        publishableKey: e.CLERK_PUBLISHABLE_KEY,
+        secretKey: e.CLERK_SECRET_KEY,
+        jwtKey: jwtKey ?? '',
+        issuer: e.CLERK_ISSUER ?? '',
+        authorizedParties,
+        adminClaim: e.CLERK_ADMIN_CLAIM,
+      }),
     );
-    if (!e.FRAMECAST_API_KEY)
-      problems.push('FRAMECAST_API_KEY: required in production (no generated development key)');
+  }
+  if ((e.AWS_ACCESS_KEY_ID === undefined) !== (e.AWS_SECRET_ACCESS_KEY === undefined))
+    problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither');
+  if (e.APP_ENV === 'production') {
+    const missing: string[] = [];
+    if (!e.DATABASE_URL)
+      missing.push('DATABASE_URL (PostgreSQL; the embedded PGlite database is for development)');
+    if (!e.S3_BUCKET) missing.push('S3_BUCKET (S3 or S3-compatible storage; local disk is for development)');
+    if (!e.REDIS_URL)
+      missing.push('REDIS_URL (Redis for live progress across instances, cache and rate limits)');
+    if (!e.FRAMECAST_API_KEY && !clerkOn)
+      missing.push('FRAMECAST_API_KEY or CLERK_* (production never generates a development key)');
+    for (const m of missing) problems.push(`APP_ENV=production needs ${m}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -129,14 +243,53 @@ export function loadConfig(
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
     },
     dataDir,
-    database: { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    database: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolMax: e.DATABASE_POOL_MAX,
+          connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+          connectDeadlineMs: e.DATABASE_CONNECT_DEADLINE_SECONDS * 1000,
+          migrateOnStart: e.DATABASE_MIGRATE_ON_START,
+        }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     storage: {
-      kind: 'disk',
-      rootDir: path.join(dataDir, 'objects'),
-      prefix: e.STORAGE_PREFIX ?? e.APP_ENV,
+      ...(e.S3_BUCKET
+        ? {
+            kind: 's3' as const,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            createBucket: e.S3_CREATE_BUCKET,
+            multipartThresholdBytes: e.S3_MULTIPART_THRESHOLD_BYTES,
+            credentials:
+              e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY }
+                : undefined,
+          }
+        : { kind: 'disk' as const, rootDir: path.join(dataDir, 'objects') }),
+      prefix: e.S3_PREFIX ?? e.STORAGE_PREFIX ?? e.APP_ENV,
       presignExpiresSeconds: e.PRESIGN_EXPIRES_SECONDS,
     },
-    auth: { apiKey: e.FRAMECAST_API_KEY },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : null,
+    cache: { jobStatusTtlMs: e.JOB_STATUS_CACHE_TTL_MS },
+    auth: {
+      apiKey: e.FRAMECAST_API_KEY,
+      clerk:
+        clerkOn && jwtKey && e.CLERK_ISSUER
+          ? {
+              jwtKey,
+              issuer: e.CLERK_ISSUER,
+              authorizedParties,
+              publishableKey: e.CLERK_PUBLISHABLE_KEY,
+              secretKey: e.CLERK_SECRET_KEY,
+              adminClaim: e.CLERK_ADMIN_CLAIM,
+            }
+          : null,
+    },
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, failOpen: e.RATE_LIMIT_FAIL_OPEN },
     queue: {
       leaseMs: e.QUEUE_LEASE_SECONDS * 1000,
       maxAttempts: e.QUEUE_MAX_ATTEMPTS,
@@ -154,7 +307,7 @@ export function loadConfig(
   };
 }
 
-const SECRET_KEYS = /key|secret|password|token|connectionstring|url/i;
+const SECRET_KEYS = /key|secret|password|token|connectionstring|url|credentials|accesskeyid/i;
 
 /** A copy of the configuration safe to log or serve: secret values replaced by `[redacted]`. */
 export function redactConfig(config: Config): unknown {

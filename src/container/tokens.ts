@@ -1,4 +1,5 @@
 import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import type { AuthenticateSession } from '../application/authenticate-session.js';
 import type { EnsureBootstrapApiKey } from '../application/ensure-bootstrap-api-key.js';
 import type { GetJobMetadata } from '../application/get-job-metadata.js';
 import type { GetJobStatus } from '../application/get-job-status.js';
@@ -9,6 +10,8 @@ import type { RecoverExpiredLeases } from '../application/recover-expired-leases
 import type { SubmitVideoJob } from '../application/submit-video-job.js';
 import type { Config } from '../config/config.js';
 import type { ApiKeyRepository } from '../ports/api-key-repository.js';
+import type { Cache } from '../ports/cache.js';
+import type { IdentityVerifier } from '../ports/identity-verifier.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { JobEventRepository } from '../ports/job-event-repository.js';
@@ -44,6 +47,12 @@ export const T = {
   processNextJob: token<ProcessNextJob>('ProcessNextJob'),
   recoverExpiredLeases: token<RecoverExpiredLeases>('RecoverExpiredLeases'),
   authenticateApiKey: token<AuthenticateApiKey>('AuthenticateApiKey'),
+  /** `null` when no identity provider (Clerk) is configured. */
+  identityVerifier: token<IdentityVerifier | null>('IdentityVerifier'),
+  authenticateSession: token<AuthenticateSession | null>('AuthenticateSession'),
+  cache: token<Cache>('Cache'),
+  /** Options for @fastify/rate-limit's `store` (Redis) or `null` for its in-process store. */
+  rateLimitStore: token<unknown>('RateLimitStore'),
   ensureBootstrapApiKey: token<EnsureBootstrapApiKey>('EnsureBootstrapApiKey'),
   worker: token<Worker>('Worker'),
   diskSpace: token<DiskSpace>('DiskSpace'),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import {
@@ -110,6 +111,12 @@ export async function buildApp(
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A Framecast API key.' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A Clerk session token (when the server is configured with Clerk).',
+          },
         },
       },
     },
@@ -166,13 +173,15 @@ export async function buildApp(
     }),
   );
 
-  const [submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, authenticateApiKey] = await Promise.all([
-    container.resolve(T.submitVideoJob),
-    container.resolve(T.getJobStatus),
-    container.resolve(T.getJobMetadata),
-    container.resolve(T.openJobAsset),
-    container.resolve(T.authenticateApiKey),
-  ]);
+  const [submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, authenticateApiKey, authenticateSession] =
+    await Promise.all([
+      container.resolve(T.submitVideoJob),
+      container.resolve(T.getJobStatus),
+      container.resolve(T.getJobMetadata),
+      container.resolve(T.openJobAsset),
+      container.resolve(T.authenticateApiKey),
+      container.resolve(T.authenticateSession),
+    ]);
   const startedAt = Date.now();
   const checkHealth = async (): Promise<Record<string, DependencyHealth>> => {
     const reports = await container.health();
@@ -189,9 +198,26 @@ export async function buildApp(
     return checks;
   };
 
+  const rateLimitStore = (await container.resolve(T.rateLimitStore)) as FastifyRateLimitStoreCtor | null;
   await app.register(
     async (api) => {
-      registerAuth(api, authenticateApiKey);
+      registerAuth(api, { authenticateApiKey, authenticateSession });
+      // Per caller (user id, or the address for the few anonymous routes), after authentication.
+      await api.register(fastifyRateLimit, {
+        global: true,
+        hook: 'preHandler',
+        max: config.rateLimit.perMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => (request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`),
+        skipOnError: config.rateLimit.failOpen,
+        enableDraftSpec: true,
+        ...(rateLimitStore !== null ? { store: rateLimitStore } : {}),
+        errorResponseBuilder: (_request, context) =>
+          Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}.`), {
+            statusCode: context.statusCode,
+            code: 'RATE_LIMITED',
+          }),
+      });
       await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset });
       await systemRoutes(api, {
         checkHealth,

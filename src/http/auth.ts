@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import type { AuthenticateSession } from '../application/authenticate-session.js';
 import type { Principal } from '../domain/principal.js';
 import { sendError } from './problem.js';
 
@@ -14,20 +15,38 @@ declare module 'fastify' {
   }
 }
 
+export interface AuthDeps {
+  readonly authenticateApiKey: AuthenticateApiKey;
+  /** `null` when no identity provider is configured: Bearer tokens are then refused. */
+  readonly authenticateSession: AuthenticateSession | null;
+}
+
 /**
- * Authentication for `/api/v1`: `X-API-Key: <key>` (service keys, stored hashed). Runs in
- * `onRequest`, so anonymous requests get 401 before their body is read or validated.
+ * Authentication for `/api/v1`: `Authorization: Bearer <session JWT>` (Clerk, verified without
+ * network calls) or `X-API-Key: <key>` (service keys, stored hashed). Runs in `onRequest`, so
+ * anonymous requests get 401 before their body is read or validated.
  */
-export function registerAuth(app: FastifyInstance, authenticateApiKey: AuthenticateApiKey): void {
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config.public === true) return;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && authorization !== '') {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!m?.[1]) return sendError(reply, { type: 'Unauthenticated', reason: 'Authorization must be "Bearer <token>"' });
+      if (deps.authenticateSession === null)
+        return sendError(reply, { type: 'Unauthenticated', reason: 'session tokens are not enabled on this server' });
+      const result = await deps.authenticateSession.execute(m[1]);
+      if (result.isErr()) return sendError(reply, result.error);
+      request.principal = result.value;
+      return undefined;
+    }
     const header = request.headers['x-api-key'];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || key === '') {
       return sendError(reply, { type: 'Unauthenticated', reason: 'no credentials' });
     }
-    const result = await authenticateApiKey.execute(key);
+    const result = await deps.authenticateApiKey.execute(key);
     if (result.isErr()) return sendError(reply, result.error);
     request.principal = result.value;
     return undefined;

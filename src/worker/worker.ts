@@ -49,12 +49,21 @@ export class Worker {
     return this.active.size;
   }
 
-  /** Recovers expired leases, then starts the slots and the sweeper. Idempotent. */
+  /**
+   * Recovers expired leases, then starts the slots and the sweeper. Idempotent; a worker that
+   * was stopped does not start again (make a new one).
+   */
   async start(): Promise<void> {
-    if (this.running || this.deps.settings.concurrency === 0) return;
+    if (this.running || this.stopping !== null || this.deps.settings.concurrency === 0) return;
     this.running = true;
     await this.sweep();
-    this.unsubscribe = await this.deps.signal.subscribe(() => this.wakeAll());
+    if (!this.running) return;
+    const unsubscribe = await this.deps.signal.subscribe(() => this.wakeAll());
+    if (!this.running) {
+      await unsubscribe().catch(() => undefined);
+      return;
+    }
+    this.unsubscribe = unsubscribe;
     this.sweepTimer = setInterval(() => void this.sweep(), this.deps.settings.sweepIntervalMs);
     this.sweepTimer.unref();
     for (let slot = 0; slot < this.deps.settings.concurrency; slot += 1) this.slots.push(this.loop(slot));

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ResultAsync } from 'neverthrow';
 import { FixedClock } from '../../src/adapters/memory/fixed-clock.js';
+import { InMemoryCache } from '../../src/adapters/memory/in-memory-cache.js';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
 import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
 import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
@@ -28,11 +29,22 @@ import type { JobEvent } from '../../src/domain/job-event.js';
 import type { Principal } from '../../src/domain/principal.js';
 import type { VideoSpecInput } from '../../src/domain/video-spec.js';
 import type { ByteRange } from '../../src/domain/byte-range.js';
-import type { DatabaseUnavailable, JobNotFound, ObjectNotFound, StorageUnavailable, VersionConflict } from '../../src/ports/errors.js';
+import type {
+  DatabaseUnavailable,
+  JobNotFound,
+  ObjectNotFound,
+  StorageUnavailable,
+  VersionConflict,
+} from '../../src/ports/errors.js';
 import type { JobCounts, JobRepository, LeaseRenewal } from '../../src/ports/job-repository.js';
 import type { JobUpdate } from '../../src/ports/job-events.js';
 import type { Logger } from '../../src/ports/logger.js';
-import type { ObjectBody, ObjectStorage, PutObjectOptions, StoredObjectInfo } from '../../src/ports/object-storage.js';
+import type {
+  ObjectBody,
+  ObjectStorage,
+  PutObjectOptions,
+  StoredObjectInfo,
+} from '../../src/ports/object-storage.js';
 import type { WorkSignal } from '../../src/ports/work-signal.js';
 import { ScriptedVideoRenderer } from './scripted-video-renderer.js';
 
@@ -64,6 +76,8 @@ export interface FixtureSettings {
   presignExpiresSeconds: number;
   /** The backoff jitter source's constant value. */
   random: number;
+  /** Lifetime of a cached job-status view, in ms of the fixed clock (0 disables the cache). */
+  statusCacheTtlMs: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<FixtureSettings> = {
@@ -75,6 +89,7 @@ export const DEFAULT_SETTINGS: Readonly<FixtureSettings> = {
   progressIntervalMs: 0,
   presignExpiresSeconds: 300,
   random: 0.5,
+  statusCacheTtlMs: 1_000,
 };
 
 export interface LogEntry {
@@ -130,11 +145,12 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
   const logger = new RecordingLogger();
   const live = new InProcessJobEvents({ logger });
   const signal = new InProcessWorkSignal();
+  const cache = new InMemoryCache({ now: () => clock.now().getTime() });
   const renderer = options.renderer ?? new ScriptedVideoRenderer();
   const seenJobs = options.wrapJobs?.(jobs, clock) ?? jobs;
   const seenStorage = options.wrapStorage?.(storage) ?? storage;
 
-  const activity = new JobActivity({ events, live, ids: eventIds, clock, logger });
+  const activity = new JobActivity({ events, live, ids: eventIds, clock, logger, cache });
   const processSettings: ProcessNextJobSettings = {
     leaseMs: settings.leaseMs,
     heartbeatMs: settings.heartbeatMs,
@@ -167,7 +183,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
       logger,
       settings: { maxAttempts: settings.maxAttempts },
     }),
-    getJobStatus: new GetJobStatus({ jobs: seenJobs }),
+    getJobStatus: new GetJobStatus({ jobs: seenJobs, cache, cacheTtlMs: settings.statusCacheTtlMs }),
     getJobMetadata: new GetJobMetadata({ jobs: seenJobs, events }),
     openJobAsset: new OpenJobAsset({
       jobs: seenJobs,
@@ -193,6 +209,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
     logger,
     live,
     signal,
+    cache,
     renderer,
     ...useCases,
     makeProcessNextJob,
@@ -203,12 +220,13 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
     },
 
     /** Submits a valid job (topic defaults to "Photosynthesis") and returns it; throws on failure. */
-    async submit(
-      input: { ownerId?: string; spec?: VideoSpecInput; priority?: number } = {},
-    ): Promise<Job> {
+    async submit(input: { ownerId?: string; spec?: VideoSpecInput; priority?: number } = {}): Promise<Job> {
       const result = await useCases.submitVideoJob.execute({
         ownerId: input.ownerId ?? ALICE,
-        spec: input.spec ?? { topic: 'Photosynthesis', context: 'Plants turn light into sugar. Leaves hold chlorophyll.' },
+        spec: input.spec ?? {
+          topic: 'Photosynthesis',
+          context: 'Plants turn light into sugar. Leaves hold chlorophyll.',
+        },
         ...(input.priority !== undefined ? { priority: input.priority } : {}),
       });
       if (result.isErr()) throw new Error(`submit failed: ${JSON.stringify(result.error)}`);
@@ -216,7 +234,10 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
     },
 
     /** Runs ProcessNextJob once for `workerId`, with `shutdown` (default: never aborted). */
-    process(workerId = 'worker-1', shutdown: AbortSignal = new AbortController().signal): Promise<ProcessOutcome> {
+    process(
+      workerId = 'worker-1',
+      shutdown: AbortSignal = new AbortController().signal,
+    ): Promise<ProcessOutcome> {
       return useCases.processNextJob.execute({ workerId, shutdown });
     },
 
@@ -302,7 +323,11 @@ export class DelegatingJobRepository implements JobRepository {
   claim(workerId: string, leaseMs: number, limit: number): ResultAsync<Job[], DatabaseUnavailable> {
     return this.inner.claim(workerId, leaseMs, limit);
   }
-  renewLease(jobId: string, attempt: number, leaseMs: number): ResultAsync<LeaseRenewal | null, DatabaseUnavailable> {
+  renewLease(
+    jobId: string,
+    attempt: number,
+    leaseMs: number,
+  ): ResultAsync<LeaseRenewal | null, DatabaseUnavailable> {
     return this.inner.renewLease(jobId, attempt, leaseMs);
   }
   recoverExpiredLeases(): ResultAsync<Job[], DatabaseUnavailable> {
@@ -322,10 +347,18 @@ export class DelegatingJobRepository implements JobRepository {
 /** An `ObjectStorage` that forwards every call to a real one; fault-injection doubles override one method. */
 export class DelegatingObjectStorage implements ObjectStorage {
   constructor(protected readonly inner: ObjectStorage) {}
-  putFile(key: string, filePath: string, options: PutObjectOptions): ResultAsync<StoredObjectInfo, StorageUnavailable> {
+  putFile(
+    key: string,
+    filePath: string,
+    options: PutObjectOptions,
+  ): ResultAsync<StoredObjectInfo, StorageUnavailable> {
     return this.inner.putFile(key, filePath, options);
   }
-  putStream(key: string, body: Readable, options: PutObjectOptions): ResultAsync<StoredObjectInfo, StorageUnavailable> {
+  putStream(
+    key: string,
+    body: Readable,
+    options: PutObjectOptions,
+  ): ResultAsync<StoredObjectInfo, StorageUnavailable> {
     return this.inner.putStream(key, body, options);
   }
   head(key: string): ResultAsync<StoredObjectInfo, ObjectNotFound | StorageUnavailable> {

@@ -17,7 +17,12 @@ import type {
 } from '../../src/ports/video-renderer.js';
 
 /** The stages a renderer reports, in order (planning and uploading belong to the worker). */
-export const RENDER_STAGES = ['narration', 'rendering', 'composing', 'thumbnail'] as const;
+export const RENDER_STAGES = [
+  'narration',
+  'rendering',
+  'composing',
+  'thumbnail',
+] as const satisfies readonly Stage[];
 export type RenderStage = (typeof RENDER_STAGES)[number];
 
 /** Called at a stage (after its 0 % report), to let a test act while the render runs. */
@@ -198,7 +203,8 @@ export class ScriptedVideoRenderer implements VideoRenderer {
   ): Promise<Result<RenderedVideo, RenderError>> {
     const dir = await mkdtemp(join(tmpdir(), 'framecast-scripted-render-'));
     this.workDirs.push(dir);
-    const video = script.video ?? Buffer.from(`\u0000\u0000\u0000\u0018ftypmp42 scripted video of ${request.jobId}`);
+    const video =
+      script.video ?? Buffer.from(`\u0000\u0000\u0000\u0018ftypmp42 scripted video of ${request.jobId}`);
     const subtitles = Buffer.from(`WEBVTT\n\n00:00.000 --> 00:04.000\n${request.storyboard.title}\n`);
     const paths = {
       videoPath: join(dir, 'video.mp4'),
@@ -209,7 +215,10 @@ export class ScriptedVideoRenderer implements VideoRenderer {
     await writeFile(paths.thumbnailPath, THUMBNAIL_BYTES);
     await writeFile(paths.subtitlesPath, subtitles);
     const settings = VideoSpec.renderSettings(request.spec);
-    const durationSeconds = Math.max(5, Math.min(request.spec.maxDurationSeconds, request.storyboard.estimatedSeconds));
+    const durationSeconds = Math.max(
+      5,
+      Math.min(request.spec.maxDurationSeconds, request.storyboard.estimatedSeconds),
+    );
     const probe: VideoProbe = {
       durationSeconds,
       sizeBytes: video.length,
@@ -235,7 +244,10 @@ export class ScriptedVideoRenderer implements VideoRenderer {
   }
 
   /** Waits for the signal (then `RenderCancelled`), or gives up after `giveUpAfterMs`. */
-  private hang(signal: AbortSignal, giveUpAfterMs: number | undefined): Promise<Result<RenderedVideo, RenderError>> {
+  private hang(
+    signal: AbortSignal,
+    giveUpAfterMs: number | undefined,
+  ): Promise<Result<RenderedVideo, RenderError>> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
@@ -273,6 +285,3 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-/** The stages a renderer goes through, as the job's `Stage` type. */
-export const renderStages: readonly Stage[] = RENDER_STAGES;

@@ -239,7 +239,7 @@ function paintCard(ctx: SKRSContext2D, scene: Scene, box: Box, palette: Palette,
   const body = fitParagraphs([scene.body], {
     maxWidth: inner.width,
     maxHeight: inner.height,
-    maxSize: Math.round(5 * unit),
+    maxSize: Math.round(6 * unit),
     minSize: Math.round(2.2 * unit),
     lineHeight: 1.38,
     measureAt: measurer(ctx, style),

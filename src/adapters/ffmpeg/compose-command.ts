@@ -21,9 +21,11 @@ export const OUTPUT_SAMPLE_RATE = 44_100;
 
 /**
  * The filter graph: each PNG is decoded once, converted to yuv420p once, repeated for its slot's
- * frame count (`loop`), re-timed to exact frame timestamps (`setpts=N/(fps*TB)`) and faded in and out by frame numbers; the scenes are concatenated. No `fps` filter:
- * timestamps are already on the frame grid, so no frame is padded or dropped. The audio is
- * normalised with `dynaudnorm` (loudnorm cost ~0.5 s per 30 s of audio; dynaudnorm ~0.02 s) and
+ * frame count (`loop`), re-timed to exact frame timestamps (`setpts=N/(fps*TB)`) and faded in and
+ * out by frame numbers; the scenes are concatenated. No `fps` filter: timestamps are already on
+ * the frame grid, so no frame is padded or dropped. Fade frames are the expensive ones to encode
+ * (~14 ms CPU each at 720p veryfast), hence short fades. The audio is normalised with
+ * `dynaudnorm` (single-pass `loudnorm` measured ~0.5 s per 30 s of audio, dynaudnorm ~0.02 s) and
  * resampled to 44.1 kHz.
  */
 export function composeFilterGraph(timeline: Timeline, audioInput: number): string {

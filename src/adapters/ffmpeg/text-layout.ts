@@ -82,7 +82,8 @@ export interface FittedText {
 
 /**
  * Chooses the largest font size (stepping down by ~6% from `maxSize` to `minSize`) at which every
- * paragraph, word-wrapped to the width, fits the box. When even `minSize` does not fit, the
+ * paragraph, word-wrapped to the width, fits the box without breaking a word (words are broken
+ * only at the minimum size). When even `minSize` does not fit, the
  * lines that fit are kept and the last ends with an ellipsis, so text never overflows the box.
  *
  * @param paragraphs blocks of running text (bullets, or a single body)
@@ -94,9 +95,10 @@ export function fitParagraphs(paragraphs: readonly string[], options: FitOptions
   let size = Math.max(options.minSize, options.maxSize);
   for (;;) {
     const laid = layoutAt(paragraphs, size, options, gap);
-    const fits = laid.text.height <= options.maxHeight && laid.lineCount <= maxLines;
-    if (fits) return { ...laid.text, truncated: false };
-    if (size <= options.minSize) return truncate(laid.text, options, gap, maxLines);
+    const fitsBox = laid.text.height <= options.maxHeight && laid.lineCount <= maxLines;
+    if (fitsBox && !laid.brokeWord) return { ...laid.text, truncated: false };
+    if (size <= options.minSize)
+      return fitsBox ? { ...laid.text, truncated: false } : truncate(laid.text, options, gap, maxLines);
     size = Math.max(options.minSize, Math.floor(size * 0.94));
   }
 }
@@ -110,14 +112,15 @@ function layoutAt(
   size: number,
   options: FitOptions,
   gap: number,
-): { text: Omit<FittedText, 'truncated'>; lineCount: number } {
+): { text: Omit<FittedText, 'truncated'>; lineCount: number; brokeWord: boolean } {
   const measure = options.measureAt(size);
   const width = widthAt(options, size);
+  const brokeWord = paragraphs.some((p) => p.split(/\s+/).some((word) => measure(word) > width));
   const wrapped = paragraphs.map((p) => wrapText(p, width, measure)).filter((lines) => lines.length > 0);
   const lineHeightPx = size * options.lineHeight;
   const lineCount = wrapped.reduce((n, lines) => n + lines.length, 0);
   const height = blockHeight(wrapped, lineHeightPx, gap);
-  return { text: { fontSize: size, lineHeightPx, paragraphs: wrapped, height }, lineCount };
+  return { text: { fontSize: size, lineHeightPx, paragraphs: wrapped, height }, lineCount, brokeWord };
 }
 
 function blockHeight(paragraphs: readonly (readonly string[])[], lineHeightPx: number, gap: number): number {

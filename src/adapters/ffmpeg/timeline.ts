@@ -7,7 +7,7 @@ export const TIMELINE_RULES = {
   /** Shortest narrated scene. */
   minSceneSeconds: 2,
   /** Fade from and to black at each scene edge (at most a quarter of the scene). */
-  fadeSeconds: 0.4,
+  fadeSeconds: 0.3,
 } as const;
 
 /** One scene's place in the video. Frames at the output rate; times in seconds from the start. */

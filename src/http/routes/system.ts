@@ -50,7 +50,7 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
         summary: 'Health of every dependency',
         description:
           'Database, storage, renderer binaries, disk space and worker. 200 when no critical dependency is down, 503 otherwise.',
-        security: [{ apiKey: [] }],
+        security: [{ apiKey: [] }, { bearer: [] }],
         response: { 200: HealthResponse, 401: Problem, 503: HealthResponse },
       },
     },
@@ -63,7 +63,7 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
   r.get(
     '/system/health/live',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: {
         operationId: 'getLiveness',
         tags: ['system'],
@@ -78,7 +78,7 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
   r.get(
     '/system/health/ready',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: {
         operationId: 'getReadiness',
         tags: ['system'],

@@ -20,7 +20,7 @@ export interface VideoRouteDeps {
   readonly openJobAsset: OpenJobAsset;
 }
 
-const security = [{ apiKey: [] }];
+const security = [{ apiKey: [] }, { bearer: [] }];
 const errors = { 401: Problem, 404: Problem } as const;
 
 const binary = (contentType: string, description: string) =>

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/application/api-keys.js';
 import type { ApiKeyRecord } from '../../../src/ports/api-key-repository.js';
-import { ALICE, at, createApplicationFixture, sleep, T0, type ApplicationFixture } from '../../support/application-fixture.js';
+import {
+  ALICE,
+  at,
+  createApplicationFixture,
+  sleep,
+  T0,
+  type ApplicationFixture,
+} from '../../support/application-fixture.js';
 
 const KEY = 'fc_alice-test-key-0123456789abcdef';
 
@@ -47,13 +54,18 @@ describe('AuthenticateApiKey', () => {
   it("gives role 'user' when the owner has no user record", async () => {
     const f = createApplicationFixture();
     await withKey(f);
-    expect((await f.authenticateApiKey.execute(KEY))._unsafeUnwrap()).toMatchObject({ userId: ALICE, role: 'user' });
+    expect((await f.authenticateApiKey.execute(KEY))._unsafeUnwrap()).toMatchObject({
+      userId: ALICE,
+      role: 'user',
+    });
   });
 
   it('answers Unauthenticated for an unknown key', async () => {
     const f = createApplicationFixture();
     await withKey(f);
-    expect((await f.authenticateApiKey.execute('fc_someone-elses-key-000000000000'))._unsafeUnwrapErr()).toEqual({
+    expect(
+      (await f.authenticateApiKey.execute('fc_someone-elses-key-000000000000'))._unsafeUnwrapErr(),
+    ).toEqual({
       type: 'Unauthenticated',
       reason: 'unknown API key',
     });

@@ -9,7 +9,11 @@ describe('EnsureBootstrapApiKey', () => {
   it('registers the configured key for the local admin, accepted by AuthenticateApiKey', async () => {
     const f = createApplicationFixture();
 
-    expect((await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: true }))._unsafeUnwrap()).toEqual({
+    expect(
+      (
+        await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: true })
+      )._unsafeUnwrap(),
+    ).toEqual({
       outcome: 'configured',
     });
 
@@ -24,7 +28,10 @@ describe('EnsureBootstrapApiKey', () => {
       revokedAt: null,
       lastUsedAt: null,
     });
-    expect((await f.users.findById(LOCAL_ADMIN_ID))._unsafeUnwrap()).toMatchObject({ role: 'admin', email: null });
+    expect((await f.users.findById(LOCAL_ADMIN_ID))._unsafeUnwrap()).toMatchObject({
+      role: 'admin',
+      email: null,
+    });
     expect((await f.authenticateApiKey.execute(CONFIGURED))._unsafeUnwrap()).toEqual({
       userId: LOCAL_ADMIN_ID,
       role: 'admin',
@@ -38,15 +45,23 @@ describe('EnsureBootstrapApiKey', () => {
     const f = createApplicationFixture();
     for (let i = 0; i < 3; i += 1)
       expect(
-        (await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: false }))._unsafeUnwrap(),
+        (
+          await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: false })
+        )._unsafeUnwrap(),
       ).toEqual({ outcome: 'configured' });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(1);
   });
 
   it('registers the configured key even when other keys exist', async () => {
     const f = createApplicationFixture();
-    (await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true }))._unsafeUnwrap();
-    expect((await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: true }))._unsafeUnwrap()).toEqual({
+    (
+      await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true })
+    )._unsafeUnwrap();
+    expect(
+      (
+        await f.ensureBootstrapApiKey.execute({ configuredKey: CONFIGURED, generateIfNone: true })
+      )._unsafeUnwrap(),
+    ).toEqual({
       outcome: 'configured',
     });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(2);
@@ -56,33 +71,48 @@ describe('EnsureBootstrapApiKey', () => {
   it('generates a key, shown once, when none exists and generateIfNone is set', async () => {
     const f = createApplicationFixture();
 
-    const result = (await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true }))._unsafeUnwrap();
+    const result = (
+      await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true })
+    )._unsafeUnwrap();
 
     expect(result.outcome).toBe('generated');
     const key = result.key!;
     expect(key).toMatch(/^fc_[A-Za-z0-9_-]{32}$/);
     expect(key.startsWith(API_KEY_PREFIX)).toBe(true);
     const stored = (await f.apiKeys.findByHash(hashApiKey(key)))._unsafeUnwrap()!;
-    expect(stored).toMatchObject({ ownerId: LOCAL_ADMIN_ID, name: 'generated development key', scopes: ['jobs', 'admin'] });
+    expect(stored).toMatchObject({
+      ownerId: LOCAL_ADMIN_ID,
+      name: 'generated development key',
+      scopes: ['jobs', 'admin'],
+    });
     expect(JSON.stringify(stored)).not.toContain(key);
-    expect((await f.authenticateApiKey.execute(key))._unsafeUnwrap()).toMatchObject({ userId: LOCAL_ADMIN_ID, role: 'admin' });
+    expect((await f.authenticateApiKey.execute(key))._unsafeUnwrap()).toMatchObject({
+      userId: LOCAL_ADMIN_ID,
+      role: 'admin',
+    });
   });
 
   it("answers 'existing' and generates nothing when keys exist", async () => {
     const f = createApplicationFixture();
-    (await f.apiKeys.insert({
-      id: 'k',
-      ownerId: ALICE,
-      name: 'alice',
-      prefix: 'fc_abc',
-      hash: hashApiKey('fc_alice-key-0000000000000000'),
-      scopes: ['jobs'],
-      createdAt: T0,
-      revokedAt: T0,
-      lastUsedAt: null,
-    }))._unsafeUnwrap();
+    (
+      await f.apiKeys.insert({
+        id: 'k',
+        ownerId: ALICE,
+        name: 'alice',
+        prefix: 'fc_abc',
+        hash: hashApiKey('fc_alice-key-0000000000000000'),
+        scopes: ['jobs'],
+        createdAt: T0,
+        revokedAt: T0,
+        lastUsedAt: null,
+      })
+    )._unsafeUnwrap();
 
-    expect((await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true }))._unsafeUnwrap()).toEqual({
+    expect(
+      (
+        await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true })
+      )._unsafeUnwrap(),
+    ).toEqual({
       outcome: 'existing',
     });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(1);
@@ -91,7 +121,11 @@ describe('EnsureBootstrapApiKey', () => {
 
   it("answers 'existing' and generates nothing without generateIfNone", async () => {
     const f = createApplicationFixture();
-    expect((await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: false }))._unsafeUnwrap()).toEqual({
+    expect(
+      (
+        await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: false })
+      )._unsafeUnwrap(),
+    ).toEqual({
       outcome: 'existing',
     });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(0);
@@ -99,8 +133,12 @@ describe('EnsureBootstrapApiKey', () => {
 
   it('generates only once: the second start finds the generated key', async () => {
     const f = createApplicationFixture();
-    const first = (await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true }))._unsafeUnwrap();
-    const second = (await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true }))._unsafeUnwrap();
+    const first = (
+      await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true })
+    )._unsafeUnwrap();
+    const second = (
+      await f.ensureBootstrapApiKey.execute({ configuredKey: undefined, generateIfNone: true })
+    )._unsafeUnwrap();
     expect(first.outcome).toBe('generated');
     expect(second).toEqual({ outcome: 'existing' });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(1);

@@ -3,7 +3,15 @@ import { claimJob, completeJob, createJob, failJob, type Job, type Stage } from 
 import type { JobEvent, JobEventLevel } from '../../../src/domain/job-event.js';
 import type { VideoAsset } from '../../../src/domain/video-asset.js';
 import { VideoSpec } from '../../../src/domain/video-spec.js';
-import { ALICE, at, BOB, createApplicationFixture, seqId, T0, type ApplicationFixture } from '../../support/application-fixture.js';
+import {
+  ALICE,
+  at,
+  BOB,
+  createApplicationFixture,
+  seqId,
+  T0,
+  type ApplicationFixture,
+} from '../../support/application-fixture.js';
 
 const JOB_ID = seqId(500);
 const spec = VideoSpec.create({ topic: 'Tides' })._unsafeUnwrap();
@@ -23,15 +31,26 @@ const asset: VideoAsset = {
 };
 
 const queued = (): Job => createJob({ id: JOB_ID, ownerId: ALICE, spec, maxAttempts: 3, now: T0 });
-const claimed = (job: Job, now: Date): Job => claimJob(job, { workerId: 'w', leaseMs: 30_000, now })._unsafeUnwrap();
+const claimed = (job: Job, now: Date): Job =>
+  claimJob(job, { workerId: 'w', leaseMs: 30_000, now })._unsafeUnwrap();
 
 /** Appends log lines to the job's log: `[ms after T0, level, stage, message, data]`. */
 async function log(
   f: ApplicationFixture,
-  lines: ReadonlyArray<readonly [number, JobEventLevel, Stage | 'lifecycle', string, Record<string, unknown>?]>,
+  lines: ReadonlyArray<
+    readonly [number, JobEventLevel, Stage | 'lifecycle', string, Record<string, unknown>?]
+  >,
 ): Promise<void> {
   for (const [ms, level, stage, message, data] of lines) {
-    const event: JobEvent = { id: f.eventIds.next(), jobId: JOB_ID, at: at(ms), level, stage, message, data: data ?? {} };
+    const event: JobEvent = {
+      id: f.eventIds.next(),
+      jobId: JOB_ID,
+      at: at(ms),
+      level,
+      stage,
+      message,
+      data: data ?? {},
+    };
     (await f.events.append(event))._unsafeUnwrap();
   }
 }
@@ -40,7 +59,11 @@ const started = (attempt: number) => ({ attempt, event: 'stage-started' });
 describe('GetJobMetadata', () => {
   it('derives stage timings of a completed job from its stage-started events', async () => {
     const f = createApplicationFixture();
-    const job = completeJob(claimed(queued(), T0), { attempt: 1, result: asset, now: at(10_000) })._unsafeUnwrap();
+    const job = completeJob(claimed(queued(), T0), {
+      attempt: 1,
+      result: asset,
+      now: at(10_000),
+    })._unsafeUnwrap();
     (await f.jobs.insert(job))._unsafeUnwrap();
     await log(f, [
       [0, 'info', 'lifecycle', 'Job queued'],
@@ -55,7 +78,9 @@ describe('GetJobMetadata', () => {
       [10_000, 'info', 'lifecycle', 'Job completed', { attempt: 1, event: 'completed' }],
     ]);
 
-    const metadata = (await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID }))._unsafeUnwrap();
+    const metadata = (
+      await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID })
+    )._unsafeUnwrap();
 
     expect(metadata.job).toEqual(job);
     expect(metadata.timings).toEqual([
@@ -95,13 +120,21 @@ describe('GetJobMetadata', () => {
     await log(f, [
       [0, 'info', 'planning', 'Stage planning started', started(1)],
       [2_000, 'info', 'composing', 'Stage composing started', started(1)],
-      [5_000, 'error', 'lifecycle', 'Attempt 1 failed (RENDER_FAILED); retrying in 1 s', { attempt: 1, event: 'retrying' }],
+      [
+        5_000,
+        'error',
+        'lifecycle',
+        'Attempt 1 failed (RENDER_FAILED); retrying in 1 s',
+        { attempt: 1, event: 'retrying' },
+      ],
       [7_000, 'info', 'lifecycle', 'Attempt 2 of 3 started', { attempt: 2 }],
       [7_000, 'info', 'planning', 'Stage planning started', started(2)],
       [7_250, 'info', 'narration', 'Stage narration started', started(2)],
     ]);
 
-    const metadata = (await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID }))._unsafeUnwrap();
+    const metadata = (
+      await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID })
+    )._unsafeUnwrap();
 
     expect(metadata.timings).toEqual([
       { stage: 'planning', attempt: 1, startedAt: at(0), seconds: 2 },
@@ -119,7 +152,9 @@ describe('GetJobMetadata', () => {
     const job = await f.submit();
     expect((await f.process()).kind).toBe('completed');
 
-    const metadata = (await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap();
+    const metadata = (
+      await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: job.id })
+    )._unsafeUnwrap();
 
     expect(metadata.timings.map((t) => [t.stage, t.attempt, t.seconds])).toEqual([
       ['planning', 1, 0],
@@ -139,10 +174,15 @@ describe('GetJobMetadata', () => {
     (await f.jobs.insert(queued()))._unsafeUnwrap();
     await log(
       f,
-      Array.from({ length: 25 }, (_, i) => [i, i % 5 === 0 ? 'debug' : 'info', 'lifecycle', `line ${i}`] as const),
+      Array.from(
+        { length: 25 },
+        (_, i) => [i, i % 5 === 0 ? 'debug' : 'info', 'lifecycle', `line ${i}`] as const,
+      ),
     );
 
-    const metadata = (await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID }))._unsafeUnwrap();
+    const metadata = (
+      await f.getJobMetadata.execute({ principal: f.principal(ALICE), jobId: JOB_ID })
+    )._unsafeUnwrap();
 
     expect(metadata.events.total).toBe(25);
     expect(metadata.events.byLevel).toEqual({ debug: 5, info: 20 });
@@ -155,7 +195,9 @@ describe('GetJobMetadata', () => {
   it("answers JobNotFound for another user's job and for a missing one", async () => {
     const f = createApplicationFixture();
     (await f.jobs.insert(queued()))._unsafeUnwrap();
-    expect((await f.getJobMetadata.execute({ principal: f.principal(BOB), jobId: JOB_ID }))._unsafeUnwrapErr()).toEqual({
+    expect(
+      (await f.getJobMetadata.execute({ principal: f.principal(BOB), jobId: JOB_ID }))._unsafeUnwrapErr(),
+    ).toEqual({
       type: 'JobNotFound',
       jobId: JOB_ID,
     });

@@ -1,24 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import { jobStatusCacheKey } from '../../../src/application/get-job-status.js';
 import { ALICE, BOB, createApplicationFixture, seqId } from '../../support/application-fixture.js';
 
 describe('GetJobStatus', () => {
-  it("shows the owner their queued job with its 1-based queue position", async () => {
+  it('shows the owner their queued job with its 1-based queue position', async () => {
     const f = createApplicationFixture();
     const first = await f.submit();
     const second = await f.submit({ ownerId: BOB });
     const third = await f.submit();
 
-    const view = (await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: third.id }))._unsafeUnwrap();
+    const view = (
+      await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: third.id })
+    )._unsafeUnwrap();
     expect(view).toEqual({ job: await f.job(third.id), queuePosition: 3 });
-    expect((await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: first.id }))._unsafeUnwrap().queuePosition).toBe(1);
-    expect((await f.getJobStatus.execute({ principal: f.principal(BOB), jobId: second.id }))._unsafeUnwrap().queuePosition).toBe(2);
+    expect(
+      (await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: first.id }))._unsafeUnwrap()
+        .queuePosition,
+    ).toBe(1);
+    expect(
+      (await f.getJobStatus.execute({ principal: f.principal(BOB), jobId: second.id }))._unsafeUnwrap()
+        .queuePosition,
+    ).toBe(2);
   });
 
   it('counts higher-priority jobs ahead', async () => {
     const f = createApplicationFixture();
     const normal = await f.submit();
     await f.submit({ priority: 5 });
-    const view = (await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: normal.id }))._unsafeUnwrap();
+    const view = (
+      await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: normal.id })
+    )._unsafeUnwrap();
     expect(view.queuePosition).toBe(2);
   });
 
@@ -32,11 +43,13 @@ describe('GetJobStatus', () => {
     expect(missing._unsafeUnwrapErr()).toEqual({ type: 'JobNotFound', jobId: seqId(99) });
   });
 
-  it('does not let an admin see other users\' jobs through this use case', async () => {
+  it("does not let an admin see other users' jobs through this use case", async () => {
     const f = createApplicationFixture();
     const job = await f.submit({ ownerId: ALICE });
     const admin = { ...f.principal(BOB, 'admin'), scopes: ['jobs', 'admin'] };
-    expect((await f.getJobStatus.execute({ principal: admin, jobId: job.id }))._unsafeUnwrapErr().type).toBe('JobNotFound');
+    expect((await f.getJobStatus.execute({ principal: admin, jobId: job.id }))._unsafeUnwrapErr().type).toBe(
+      'JobNotFound',
+    );
   });
 
   it('gives a processing job no queue position', async () => {
@@ -45,7 +58,9 @@ describe('GetJobStatus', () => {
     await f.submit();
     (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
 
-    const view = (await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap();
+    const view = (
+      await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+    )._unsafeUnwrap();
     expect(view.job.status).toBe('processing');
     expect(view.queuePosition).toBeNull();
   });
@@ -55,8 +70,75 @@ describe('GetJobStatus', () => {
     const job = await f.submit();
     expect(await f.process()).toEqual({ kind: 'completed', jobId: job.id, attempt: 1 });
 
-    const view = (await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap();
+    const view = (
+      await f.getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+    )._unsafeUnwrap();
     expect(view.job.status).toBe('completed');
     expect(view.queuePosition).toBeNull();
+  });
+
+  describe('status cache', () => {
+    const TTL = 1_000;
+    const status = async (f: ReturnType<typeof createApplicationFixture>, jobId: string, userId = ALICE) =>
+      f.getJobStatus.execute({ principal: f.principal(userId), jobId });
+
+    it('serves a repeated read from the cache, equal to the stored view, for up to the TTL', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const job = await f.submit();
+      const first = (await status(f, job.id))._unsafeUnwrap();
+      expect((await f.cache.get(jobStatusCacheKey(job.id))) !== null).toBe(true);
+
+      // A change that bypasses JobActivity (nothing invalidates): the cached view is served...
+      (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
+      f.clock.advance(TTL - 1);
+      expect((await status(f, job.id))._unsafeUnwrap()).toEqual(first);
+
+      // ...until it expires.
+      f.clock.advance(1);
+      const fresh = (await status(f, job.id))._unsafeUnwrap();
+      expect(fresh.job.status).toBe('processing');
+      expect(fresh.queuePosition).toBeNull();
+    });
+
+    it('drops the cached view when the job changes through JobActivity', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const job = await f.submit();
+      expect((await status(f, job.id))._unsafeUnwrap().job.status).toBe('queued');
+
+      expect((await f.process()).kind).toBe('completed');
+
+      const view = (await status(f, job.id))._unsafeUnwrap();
+      expect(view.job).toEqual(await f.job(job.id));
+      expect(view.queuePosition).toBeNull();
+    });
+
+    it("answers JobNotFound to another user even when the owner's view is cached", async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const job = await f.submit();
+      (await status(f, job.id))._unsafeUnwrap();
+      expect((await status(f, job.id, BOB))._unsafeUnwrapErr()).toEqual({
+        type: 'JobNotFound',
+        jobId: job.id,
+      });
+    });
+
+    it('treats an unreadable cache entry as a miss', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const job = await f.submit();
+      await f.cache.set(jobStatusCacheKey(job.id), '{"job":"not a job"', TTL);
+      expect((await status(f, job.id))._unsafeUnwrap()).toEqual({
+        job: await f.job(job.id),
+        queuePosition: 1,
+      });
+    });
+
+    it('reads the repository every time when the TTL is 0', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: 0 } });
+      const job = await f.submit();
+      expect((await status(f, job.id))._unsafeUnwrap().job.status).toBe('queued');
+      (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
+      expect((await status(f, job.id))._unsafeUnwrap().job.status).toBe('processing');
+      expect(await f.cache.get(jobStatusCacheKey(job.id))).toBeNull();
+    });
   });
 });

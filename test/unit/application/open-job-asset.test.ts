@@ -58,14 +58,23 @@ async function withCompletedJob(options: { store?: boolean } = {}): Promise<Appl
 
 async function bodyOf(opened: OpenedAsset): Promise<{ bytes: string; range: unknown; size: number }> {
   if (opened.kind !== 'body') throw new Error(`expected a body, got ${opened.kind}`);
-  return { bytes: (await readAll(opened.body.stream)).toString(), range: opened.body.range, size: opened.body.info.size };
+  return {
+    bytes: (await readAll(opened.body.stream)).toString(),
+    range: opened.body.range,
+    size: opened.body.info.size,
+  };
 }
 
 describe('OpenJobAsset', () => {
   it('answers JobNotCompleted (409) before the job completes', async () => {
     const f = createApplicationFixture();
     (await f.jobs.insert(queuedJob()))._unsafeUnwrap();
-    const result = await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'video', range: null });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(ALICE),
+      jobId: JOB_ID,
+      asset: 'video',
+      range: null,
+    });
     expect(result._unsafeUnwrapErr()).toEqual({ type: 'JobNotCompleted', jobId: JOB_ID, status: 'queued' });
   });
 
@@ -73,14 +82,28 @@ describe('OpenJobAsset', () => {
     const f = createApplicationFixture();
     const job = await f.submit();
     (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
-    const result = await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: job.id, asset: 'thumbnail', range: null });
-    expect(result._unsafeUnwrapErr()).toEqual({ type: 'JobNotCompleted', jobId: job.id, status: 'processing' });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(ALICE),
+      jobId: job.id,
+      asset: 'thumbnail',
+      range: null,
+    });
+    expect(result._unsafeUnwrapErr()).toEqual({
+      type: 'JobNotCompleted',
+      jobId: job.id,
+      status: 'processing',
+    });
   });
 
   it('streams the whole video with its content type and file name', async () => {
     const f = await withCompletedJob();
     const opened = (
-      await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'video', range: null })
+      await f.openJobAsset.execute({
+        principal: f.principal(ALICE),
+        jobId: JOB_ID,
+        asset: 'video',
+        range: null,
+      })
     )._unsafeUnwrap();
     expect(opened).toMatchObject({ kind: 'body', contentType: 'video/mp4', fileName: 'video.mp4' });
     expect(await bodyOf(opened)).toEqual({ bytes: '0123456789', range: null, size: 10 });
@@ -118,7 +141,12 @@ describe('OpenJobAsset', () => {
     ['an empty suffix', { kind: 'suffix', length: 0 }],
   ] as const)('answers RangeNotSatisfiable with the size for %s', async (_name, range) => {
     const f = await withCompletedJob();
-    const result = await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'video', range });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(ALICE),
+      jobId: JOB_ID,
+      asset: 'video',
+      range,
+    });
     expect(result._unsafeUnwrapErr()).toEqual({ type: 'RangeNotSatisfiable', size: 10 });
   });
 
@@ -168,14 +196,25 @@ describe('OpenJobAsset', () => {
   it('streams the bytes itself when asked to redirect but the store cannot presign', async () => {
     const f = await withCompletedJob();
     const opened = (
-      await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'video', range: null, redirect: true })
+      await f.openJobAsset.execute({
+        principal: f.principal(ALICE),
+        jobId: JOB_ID,
+        asset: 'video',
+        range: null,
+        redirect: true,
+      })
     )._unsafeUnwrap();
     expect(await bodyOf(opened)).toEqual({ bytes: '0123456789', range: null, size: 10 });
   });
 
   it('answers AssetNotFound when the stored file is missing', async () => {
     const f = await withCompletedJob({ store: false });
-    const result = await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'thumbnail', range: null });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(ALICE),
+      jobId: JOB_ID,
+      asset: 'thumbnail',
+      range: null,
+    });
     expect(result._unsafeUnwrapErr()).toEqual({ type: 'AssetNotFound', jobId: JOB_ID, asset: 'thumbnail' });
   });
 
@@ -183,13 +222,23 @@ describe('OpenJobAsset', () => {
     const f = await withCompletedJob();
     const outage = { type: 'StorageUnavailable', message: 'disk gone', retryable: true } as const;
     f.storage.simulateOutage(outage);
-    const result = await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: JOB_ID, asset: 'video', range: null });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(ALICE),
+      jobId: JOB_ID,
+      asset: 'video',
+      range: null,
+    });
     expect(result._unsafeUnwrapErr()).toEqual(outage);
   });
 
   it("answers JobNotFound for another user's job", async () => {
     const f = await withCompletedJob();
-    const result = await f.openJobAsset.execute({ principal: f.principal(BOB), jobId: JOB_ID, asset: 'video', range: null });
+    const result = await f.openJobAsset.execute({
+      principal: f.principal(BOB),
+      jobId: JOB_ID,
+      asset: 'video',
+      range: null,
+    });
     expect(result._unsafeUnwrapErr()).toEqual({ type: 'JobNotFound', jobId: JOB_ID });
   });
 
@@ -198,7 +247,12 @@ describe('OpenJobAsset', () => {
     const job = await f.submit();
     await f.process();
     const opened = (
-      await f.openJobAsset.execute({ principal: f.principal(ALICE), jobId: job.id, asset: 'video', range: null })
+      await f.openJobAsset.execute({
+        principal: f.principal(ALICE),
+        jobId: job.id,
+        asset: 'video',
+        range: null,
+      })
     )._unsafeUnwrap();
     if (opened.kind !== 'body') throw new Error('expected a body');
     expect(await readAll(opened.body.stream)).toEqual(f.renderer.outputs[0]!.video);

@@ -5,7 +5,12 @@ import { mutateJob } from '../../../src/application/mutate-job.js';
 import { overallPercent } from '../../../src/application/process-next-job.js';
 import { requestCancel, type Job } from '../../../src/domain/job.js';
 import { planStoryboard } from '../../../src/domain/storyboard.js';
-import type { DatabaseUnavailable, JobNotFound, StorageUnavailable, VersionConflict } from '../../../src/ports/errors.js';
+import type {
+  DatabaseUnavailable,
+  JobNotFound,
+  StorageUnavailable,
+  VersionConflict,
+} from '../../../src/ports/errors.js';
 import type { JobRepository } from '../../../src/ports/job-repository.js';
 import type { ObjectStorage, PutObjectOptions, StoredObjectInfo } from '../../../src/ports/object-storage.js';
 import {
@@ -51,7 +56,11 @@ class FailingPutStorage extends DelegatingObjectStorage {
   ) {
     super(inner);
   }
-  override putFile(key: string, filePath: string, options: PutObjectOptions): ResultAsync<StoredObjectInfo, StorageUnavailable> {
+  override putFile(
+    key: string,
+    filePath: string,
+    options: PutObjectOptions,
+  ): ResultAsync<StoredObjectInfo, StorageUnavailable> {
     return this.failOn(key) ? errAsync(this.error) : super.putFile(key, filePath, options);
   }
 }
@@ -178,9 +187,13 @@ describe('ProcessNextJob', () => {
 
     it('asks the renderer for the job spec and its planned storyboard', async () => {
       const f = createApplicationFixture();
-      const job = await f.submit({ spec: { topic: 'Tides', context: 'The moon pulls the sea. Twice a day.' } });
+      const job = await f.submit({
+        spec: { topic: 'Tides', context: 'The moon pulls the sea. Twice a day.' },
+      });
       await f.process();
-      expect(f.renderer.requests).toEqual([{ jobId: job.id, spec: job.spec, storyboard: planStoryboard(job.spec) }]);
+      expect(f.renderer.requests).toEqual([
+        { jobId: job.id, spec: job.spec, storyboard: planStoryboard(job.spec) },
+      ]);
     });
 
     it('logs each stage as it starts, then the completion', async () => {
@@ -227,8 +240,18 @@ describe('ProcessNextJob', () => {
         new Set(['planning', 'narration', 'rendering', 'composing', 'thumbnail', 'uploading', 'done']),
       );
       // Each stage, once done, stands at its cumulative weight (the weights add up to 100).
-      for (const stage of ['planning', 'narration', 'rendering', 'composing', 'thumbnail', 'uploading'] as const)
-        expect(updates.map((u) => [u.progress.stage, u.progress.percent])).toContainEqual([stage, overallPercent(stage, 100)]);
+      for (const stage of [
+        'planning',
+        'narration',
+        'rendering',
+        'composing',
+        'thumbnail',
+        'uploading',
+      ] as const)
+        expect(updates.map((u) => [u.progress.stage, u.progress.percent])).toContainEqual([
+          stage,
+          overallPercent(stage, 100),
+        ]);
       expect(updates.filter((u) => u.progress.stage === 'uploading').at(-1)!.progress.percent).toBe(100);
       expect(updates.at(-1)).toEqual({
         jobId: job.id,
@@ -284,7 +307,11 @@ describe('ProcessNextJob', () => {
 
       expect(await f.process()).toEqual({ kind: 'retrying', jobId: job.id, attempt: 1 });
 
-      const error = { code: 'RENDER_FAILED', message: 'composing: ffmpeg was killed (SIGKILL)', retryable: true };
+      const error = {
+        code: 'RENDER_FAILED',
+        message: 'composing: ffmpeg was killed (SIGKILL)',
+        retryable: true,
+      };
       expect(await f.job(job.id)).toMatchObject({
         status: 'queued',
         attempts: 1,
@@ -317,7 +344,12 @@ describe('ProcessNextJob', () => {
 
       expect(await f.process('worker-2')).toEqual({ kind: 'completed', jobId: job.id, attempt: 2 });
       const done = await f.job(job.id);
-      expect(done).toMatchObject({ status: 'completed', attempts: 2, error: null, finishedAt: at(FIRST_BACKOFF_MS) });
+      expect(done).toMatchObject({
+        status: 'completed',
+        attempts: 2,
+        error: null,
+        finishedAt: at(FIRST_BACKOFF_MS),
+      });
       expect(done.result!.videoKey).toBe(`${prefixOf(f, job, 2)}video.mp4`);
       expect(await f.storedKeys(`test/${ALICE}/${job.id}/attempt-1`)).toEqual([]);
     });
@@ -336,7 +368,13 @@ describe('ProcessNextJob', () => {
       expect(await f.process()).toEqual({ kind: 'failed', jobId: job.id, attempt: 1 });
 
       const error = { code: 'RENDER_FAILED', message: 'rendering: font missing', retryable: false };
-      expect(await f.job(job.id)).toMatchObject({ status: 'failed', attempts: 1, lease: null, error, finishedAt: T0 });
+      expect(await f.job(job.id)).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lease: null,
+        error,
+        finishedAt: T0,
+      });
       expect((await f.eventsOf(job.id)).at(-1)).toMatchObject({
         level: 'error',
         message: 'Job failed after 1 attempt(s): RENDER_FAILED',
@@ -360,7 +398,11 @@ describe('ProcessNextJob', () => {
       expect(await f.job(job.id)).toMatchObject({
         status: 'failed',
         attempts: 2,
-        error: { code: 'RENDER_FAILED', message: 'thumbnail: scripted failure in thumbnail', retryable: true },
+        error: {
+          code: 'RENDER_FAILED',
+          message: 'thumbnail: scripted failure in thumbnail',
+          retryable: true,
+        },
         finishedAt: at(60_000),
       });
       expect((await f.eventsOf(job.id)).at(-1)!.message).toBe('Job failed after 2 attempt(s): RENDER_FAILED');
@@ -370,7 +412,11 @@ describe('ProcessNextJob', () => {
   describe('cancellation', () => {
     it('aborts the render when a cancel is requested, and ends cancelled with no files stored', async () => {
       const f = createApplicationFixture({
-        renderer: new ScriptedVideoRenderer().script({ kind: 'hang', stage: 'composing', giveUpAfterMs: 2_000 }),
+        renderer: new ScriptedVideoRenderer().script({
+          kind: 'hang',
+          stage: 'composing',
+          giveUpAfterMs: 2_000,
+        }),
       });
       const job = await f.submit();
       const running = f.process();
@@ -408,7 +454,10 @@ describe('ProcessNextJob', () => {
         },
       });
 
-      const outcome = await processNextJob.execute({ workerId: 'worker-1', shutdown: new AbortController().signal });
+      const outcome = await processNextJob.execute({
+        workerId: 'worker-1',
+        shutdown: new AbortController().signal,
+      });
 
       expect(outcome).toEqual({ kind: 'cancelled', jobId: job.id, attempt: 1 });
       expect(f.renderer.endings).toEqual(['cancelled']);
@@ -421,7 +470,11 @@ describe('ProcessNextJob', () => {
   describe('shutdown', () => {
     it('releases the job back to the queue without counting the attempt', async () => {
       const f = createApplicationFixture({
-        renderer: new ScriptedVideoRenderer().script({ kind: 'hang', stage: 'rendering', giveUpAfterMs: 2_000 }),
+        renderer: new ScriptedVideoRenderer().script({
+          kind: 'hang',
+          stage: 'rendering',
+          giveUpAfterMs: 2_000,
+        }),
       });
       const job = await f.submit();
       const shutdown = new AbortController();
@@ -451,17 +504,25 @@ describe('ProcessNextJob', () => {
       expect(await f.process('worker-2')).toEqual({ kind: 'completed', jobId: job.id, attempt: 1 });
     });
 
-    // BUG (src/application/process-next-job.ts, run(), ~line 129): the 'abort' listener is added
+    // BUG (src/application/process-next-job.ts, run(), line 136): the 'abort' listener is added
     // after the claim resolved; when shutdown was signalled while the claim was in flight the
     // signal is already aborted, the listener never fires, and the job runs on (a hanging render
     // keeps Worker.stop() waiting forever). Fix: after addEventListener, `if (shutdown.aborted) stop('shutdown');`.
-    it.fails('releases the job when shutdown is signalled while the claim is in flight', async () => {
+    it('releases the job when shutdown is signalled while the claim is in flight', async () => {
       const shutdown = new AbortController();
       const f = createApplicationFixture({
-        renderer: new ScriptedVideoRenderer().script({ kind: 'hang', stage: 'narration', giveUpAfterMs: 150 }),
+        renderer: new ScriptedVideoRenderer().script({
+          kind: 'hang',
+          stage: 'narration',
+          giveUpAfterMs: 150,
+        }),
         wrapJobs: (jobs) =>
           new (class extends DelegatingJobRepository {
-            override claim(workerId: string, leaseMs: number, limit: number): ResultAsync<Job[], DatabaseUnavailable> {
+            override claim(
+              workerId: string,
+              leaseMs: number,
+              limit: number,
+            ): ResultAsync<Job[], DatabaseUnavailable> {
               return super.claim(workerId, leaseMs, limit).map((claimed) => {
                 shutdown.abort();
                 return claimed;
@@ -481,7 +542,11 @@ describe('ProcessNextJob', () => {
   describe('a lost lease', () => {
     it('stops the render when a heartbeat finds another worker owns the job', async () => {
       const f = createApplicationFixture({
-        renderer: new ScriptedVideoRenderer().script({ kind: 'hang', stage: 'composing', giveUpAfterMs: 2_000 }),
+        renderer: new ScriptedVideoRenderer().script({
+          kind: 'hang',
+          stage: 'composing',
+          giveUpAfterMs: 2_000,
+        }),
       });
       const job = await f.submit();
       const running = f.process('worker-1');
@@ -503,7 +568,10 @@ describe('ProcessNextJob', () => {
       f.renderer.script({ kind: 'succeed', beforeReturn: () => stealJob(f, 'worker-2') });
       const job = await f.submit();
 
-      const outcome = await processNextJob.execute({ workerId: 'worker-1', shutdown: new AbortController().signal });
+      const outcome = await processNextJob.execute({
+        workerId: 'worker-1',
+        shutdown: new AbortController().signal,
+      });
 
       expect(outcome).toEqual({ kind: 'lease-lost', jobId: job.id, attempt: 1 });
       expect(await f.storedKeys()).toEqual([]);
@@ -528,7 +596,10 @@ describe('ProcessNextJob', () => {
       const processNextJob = f.makeProcessNextJob({ settings: NO_HEARTBEAT });
       const job = await f.submit();
 
-      const outcome = await processNextJob.execute({ workerId: 'worker-1', shutdown: new AbortController().signal });
+      const outcome = await processNextJob.execute({
+        workerId: 'worker-1',
+        shutdown: new AbortController().signal,
+      });
 
       expect(outcome).toEqual({ kind: 'lease-lost', jobId: job.id, attempt: 1 });
       expect(steal!.keysAtCompletion).toHaveLength(3);
@@ -542,9 +613,14 @@ describe('ProcessNextJob', () => {
 
   describe('a storage failure', () => {
     it('is a retryable failure that leaves no partial files', async () => {
-      const outage: StorageUnavailable = { type: 'StorageUnavailable', message: 'S3 answered 503 SlowDown', retryable: true };
+      const outage: StorageUnavailable = {
+        type: 'StorageUnavailable',
+        message: 'S3 answered 503 SlowDown',
+        retryable: true,
+      };
       const f = createApplicationFixture({
-        wrapStorage: (storage) => new FailingPutStorage(storage, (key) => key.endsWith('/thumbnail.jpg'), outage),
+        wrapStorage: (storage) =>
+          new FailingPutStorage(storage, (key) => key.endsWith('/thumbnail.jpg'), outage),
       });
       const job = await f.submit();
 
@@ -567,9 +643,14 @@ describe('ProcessNextJob', () => {
     });
 
     it('fails the job when the store says the failure is permanent', async () => {
-      const denied: StorageUnavailable = { type: 'StorageUnavailable', message: 'AccessDenied', retryable: false };
+      const denied: StorageUnavailable = {
+        type: 'StorageUnavailable',
+        message: 'AccessDenied',
+        retryable: false,
+      };
       const f = createApplicationFixture({
-        wrapStorage: (storage) => new FailingPutStorage(storage, (key) => key.endsWith('/subtitles.vtt'), denied),
+        wrapStorage: (storage) =>
+          new FailingPutStorage(storage, (key) => key.endsWith('/subtitles.vtt'), denied),
       });
       const job = await f.submit();
 

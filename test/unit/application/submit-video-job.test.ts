@@ -5,7 +5,10 @@ import { ALICE, createApplicationFixture, eventId, seqId, T0 } from '../../suppo
 describe('SubmitVideoJob', () => {
   it('stores a queued job with the validated spec, defaults applied', async () => {
     const f = createApplicationFixture();
-    const result = await f.submitVideoJob.execute({ ownerId: ALICE, spec: { topic: '  The   Pythagorean theorem ' } });
+    const result = await f.submitVideoJob.execute({
+      ownerId: ALICE,
+      spec: { topic: '  The   Pythagorean theorem ' },
+    });
 
     const job = result._unsafeUnwrap();
     expect(job).toEqual({
@@ -30,16 +33,28 @@ describe('SubmitVideoJob', () => {
       version: 1,
     });
     expect(await f.job(job.id)).toEqual(job);
-    expect(job.spec).toMatchObject({ quality: 'medium', aspectRatio: '16:9', narration: true, maxDurationSeconds: 120 });
+    expect(job.spec).toMatchObject({
+      quality: 'medium',
+      aspectRatio: '16:9',
+      narration: true,
+      maxDurationSeconds: 120,
+    });
   });
 
   it('keeps priority and batch id', async () => {
     const f = createApplicationFixture();
     const job = (
-      await f.submitVideoJob.execute({ ownerId: ALICE, spec: { topic: 'Tides' }, priority: -10, batchId: 'batch-1' })
+      await f.submitVideoJob.execute({
+        ownerId: ALICE,
+        spec: { topic: 'Tides' },
+        priority: -10,
+        batchId: 'batch-1',
+      })
     )._unsafeUnwrap();
     expect(await f.job(job.id)).toMatchObject({ priority: -10, batchId: 'batch-1' });
-    const top = (await f.submitVideoJob.execute({ ownerId: ALICE, spec: { topic: 'Tides' }, priority: 10 }))._unsafeUnwrap();
+    const top = (
+      await f.submitVideoJob.execute({ ownerId: ALICE, spec: { topic: 'Tides' }, priority: 10 })
+    )._unsafeUnwrap();
     expect(top.priority).toBe(10);
   });
 

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       FRAMECAST_API_KEY: 'short',
       STORAGE_PREFIX: 'Bad Prefix',
+      DATABASE_URL: 'mysql://x',
     });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(
@@ -86,9 +87,10 @@ describe('loadConfig', () => {
         'LOG_LEVEL',
         'FRAMECAST_API_KEY',
         'STORAGE_PREFIX',
+        'DATABASE_URL',
       ]),
     );
-    expect(problems.length).toBe(6);
+    expect(problems.length).toBe(7);
   });
 
   it('checks relations between variables', () => {
@@ -99,8 +101,52 @@ describe('loadConfig', () => {
 
   it('refuses production on embedded defaults and without a configured key, listing what is missing', () => {
     const problems = problemsOf({ APP_ENV: 'production' });
-    expect(problems.some((p) => p.includes('DATABASE_URL'))).toBe(true);
-    expect(problems.some((p) => p.startsWith('FRAMECAST_API_KEY'))).toBe(true);
+    expect(problems).toHaveLength(4);
+    for (const name of ['DATABASE_URL', 'S3_BUCKET', 'REDIS_URL', 'FRAMECAST_API_KEY or CLERK_*'])
+      expect(
+        problems.some((p) => p.startsWith(`APP_ENV=production needs ${name}`)),
+        name,
+      ).toBe(true);
+  });
+
+  it('accepts production with its adapters configured', () => {
+    const c = loadConfig(
+      {
+        APP_ENV: 'production',
+        DATABASE_URL: 'postgres://fc:secret@db:5432/framecast',
+        S3_BUCKET: 'videos',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: 'id',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        REDIS_URL: 'redis://redis:6379',
+        FRAMECAST_API_KEY: 'production-key-0123456789',
+      },
+      '/srv',
+    );
+    expect(c.http.host).toBe('0.0.0.0');
+    expect(c.database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://fc:secret@db:5432/framecast',
+      poolMax: 10,
+    });
+    expect(c.storage).toMatchObject({
+      kind: 's3',
+      bucket: 'videos',
+      forcePathStyle: true,
+      prefix: 'production',
+    });
+    expect(c.redis).toEqual({ url: 'redis://redis:6379', commandTimeoutMs: 250 });
+    const text = JSON.stringify(redactConfig(c));
+    expect(text).not.toContain('fc:secret');
+    expect(text).not.toContain('"secret"');
+  });
+
+  it('reports malformed Clerk settings and partial AWS credentials', () => {
+    const problems = problemsOf({ CLERK_ISSUER: 'http://not-https', AWS_ACCESS_KEY_ID: 'only-id' });
+    expect(problems.some((p) => p.startsWith('CLERK_JWT_KEY'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CLERK_ISSUER'))).toBe(true);
+    expect(problems).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither');
   });
 
   it('binds all interfaces by default only in production', () => {

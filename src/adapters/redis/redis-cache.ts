@@ -1,0 +1,71 @@
+import type { Cache } from '../../ports/cache.js';
+import type { Logger } from '../../ports/logger.js';
+import { OutageLog } from './outage-log.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** Options of {@link RedisCache}. */
+export interface RedisCacheOptions {
+  /** The shared command connection. Owned by the caller (not closed here). */
+  readonly connection: RedisConnection;
+  /** Reports outages (once per outage) and recoveries. */
+  readonly logger: Logger;
+  /**
+   * Prepended to every key, so caches of several deployments (or tests) can share a server.
+   * Default `framecast:cache:`.
+   */
+  readonly keyPrefix?: string;
+}
+
+/**
+ * `Cache` in Redis, shared by every API instance: `SET key value PX ttlMs`, `GET`, `DEL`.
+ *
+ * - `ttlMs` is rounded up to whole milliseconds; a `ttlMs` that is not a positive finite number
+ *   stores nothing and deletes the key (as `InMemoryCache` does).
+ * - Never rejects. While Redis is down (or slower than the connection's command timeout, 250 ms by
+ *   default) `get` is a miss and `set`/`delete` do nothing; a disconnected client answers at once.
+ *   The outage is logged once, the recovery once.
+ * - A failed `delete` leaves a stale entry until its TTL: keep TTLs short for data that changes.
+ */
+export class RedisCache implements Cache {
+  private readonly connection: RedisConnection;
+  private readonly keyPrefix: string;
+  private readonly outage: OutageLog;
+
+  constructor(options: RedisCacheOptions) {
+    this.connection = options.connection;
+    this.keyPrefix = options.keyPrefix ?? 'framecast:cache:';
+    this.outage = new OutageLog(options.logger.child({ component: 'redis-cache' }), 'redis cache');
+  }
+
+  async get(key: string): Promise<string | null> {
+    try {
+      const value = await this.connection.client.get(this.keyPrefix + key);
+      this.outage.success();
+      return typeof value === 'string' ? value : null;
+    } catch (error) {
+      this.outage.failure(error, { op: 'get' });
+      return null;
+    }
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) return this.delete(key);
+    try {
+      await this.connection.client.set(this.keyPrefix + key, value, {
+        expiration: { type: 'PX', value: Math.ceil(ttlMs) },
+      });
+      this.outage.success();
+    } catch (error) {
+      this.outage.failure(error, { op: 'set' });
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.connection.client.del(this.keyPrefix + key);
+      this.outage.success();
+    } catch (error) {
+      this.outage.failure(error, { op: 'delete' });
+    }
+  }
+}
