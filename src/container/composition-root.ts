@@ -4,19 +4,24 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
+import { ClerkIdentityVerifier } from '../adapters/clerk/clerk-identity-verifier.js';
+import { InMemoryCache } from '../adapters/memory/in-memory-cache.js';
 import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js';
 import { InProcessWorkSignal } from '../adapters/memory/in-process-work-signal.js';
 import { createPinoLogger } from '../adapters/pino/pino-logger.js';
-import type { DatabaseHandle } from '../adapters/postgres/database.js';
+import { connectWithRetry, describePostgres } from '../adapters/postgres/connect-with-retry.js';
+import { createPostgresDatabase, type PostgresDatabaseHandle } from '../adapters/postgres/postgres-database.js';
+import { PostgresWorkSignal } from '../adapters/postgres/postgres-work-signal.js';
 import { KyselyApiKeyRepository } from '../adapters/postgres/kysely-api-key-repository.js';
 import { KyselyJobEventRepository } from '../adapters/postgres/kysely-job-event-repository.js';
 import { KyselyJobRepository } from '../adapters/postgres/kysely-job-repository.js';
 import { KyselyUserRepository } from '../adapters/postgres/kysely-user-repository.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
-import { createPgliteDatabase } from '../adapters/postgres/pglite-database.js';
+import { createPgliteDatabase, type PgliteDatabaseHandle } from '../adapters/postgres/pglite-database.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator.js';
 import { AuthenticateApiKey } from '../application/authenticate-api-key.js';
+import { AuthenticateSession } from '../application/authenticate-session.js';
 import { EnsureBootstrapApiKey } from '../application/ensure-bootstrap-api-key.js';
 import { GetJobMetadata } from '../application/get-job-metadata.js';
 import { GetJobStatus } from '../application/get-job-status.js';
@@ -33,7 +38,7 @@ import { token } from './token.js';
 import { T } from './tokens.js';
 
 /** The opened database with its Kysely instance; known only here and in the adapters. */
-export const DatabaseToken = token<DatabaseHandle>('Database');
+export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
 
 /** Free-space thresholds of the data directory's filesystem, in bytes. */
 const DISK_DOWN_BELOW = 256 * 1024 * 1024;
@@ -63,13 +68,37 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   c.register(DatabaseToken, {
     lifetime: 'singleton',
     factory: async () => {
-      const handle = await createPgliteDatabase({ dataDir: config.database.dataDir });
-      try {
-        const { executed } = await migrateToLatest(handle.db);
-        if (executed.length > 0) logger.info({ migrations: executed }, 'database migrated');
-      } catch (error) {
-        await handle.close();
-        throw error;
+      const dbc = config.database;
+      const handle =
+        dbc.kind === 'pglite'
+          ? await createPgliteDatabase({ dataDir: dbc.dataDir })
+          : await connectWithRetry(
+              async () => {
+                const opened = await createPostgresDatabase({
+                  connectionString: dbc.url,
+                  poolMax: dbc.poolMax,
+                  connectionTimeoutMs: dbc.connectTimeoutMs,
+                  statementTimeoutMs: dbc.statementTimeoutMs,
+                  onIdleError: (error) => logger.warn({ err: error.message }, 'idle database connection failed'),
+                });
+                try {
+                  await sql`select 1`.execute(opened.db);
+                  return opened;
+                } catch (error) {
+                  await opened.close();
+                  throw error;
+                }
+              },
+              { describe: describePostgres(dbc.url), deadlineMs: dbc.connectDeadlineMs, logger },
+            );
+      if (dbc.kind === 'pglite' || dbc.migrateOnStart) {
+        try {
+          const { executed } = await migrateToLatest(handle.db);
+          if (executed.length > 0) logger.info({ migrations: executed }, 'database migrated');
+        } catch (error) {
+          await handle.close();
+          throw error;
+        }
       }
       return handle;
     },
@@ -156,8 +185,46 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
 
-  c.register(T.jobEvents, { lifetime: 'singleton', factory: () => new InProcessJobEvents() });
-  c.register(T.workSignal, { lifetime: 'singleton', factory: () => new InProcessWorkSignal() });
+  c.register(T.jobEvents, { lifetime: 'singleton', factory: () => new InProcessJobEvents({ logger }) });
+  c.register(T.cache, { lifetime: 'singleton', factory: () => new InMemoryCache({ maxEntries: 10_000 }) });
+  c.register(T.rateLimitStore, { lifetime: 'singleton', factory: () => null });
+  c.register(T.identityVerifier, {
+    lifetime: 'singleton',
+    factory: () => {
+      const clerk = config.auth.clerk;
+      return clerk === null
+        ? null
+        : new ClerkIdentityVerifier({
+            jwtKey: clerk.jwtKey,
+            issuer: clerk.issuer,
+            authorizedParties: [...clerk.authorizedParties],
+            adminClaim: clerk.adminClaim,
+          });
+    },
+  });
+  c.register(T.authenticateSession, {
+    lifetime: 'singleton',
+    factory: async (r) => {
+      const verifier = await r.resolve(T.identityVerifier);
+      return verifier === null
+        ? null
+        : new AuthenticateSession({ verifier, users: await r.resolve(T.users), clock: await r.resolve(T.clock) });
+    },
+  });
+  c.register(T.workSignal, {
+    lifetime: 'singleton',
+    factory: async (r) => {
+      const handle = await r.resolve(DatabaseToken);
+      // The embedded database has one process, so an in-process signal reaches every worker;
+      // with PostgreSQL, LISTEN/NOTIFY wakes workers in every process.
+      return handle.kind === 'pglite' || config.database.kind !== 'postgres'
+        ? new InProcessWorkSignal()
+        : new PostgresWorkSignal({ pool: handle.pool, connectionString: config.database.url, logger });
+    },
+    stop: async (signal) => {
+      if (signal instanceof PostgresWorkSignal) await signal.close();
+    },
+  });
 
   c.register(T.activity, {
     lifetime: 'singleton',
@@ -168,6 +235,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         ids: await r.resolve(T.ids),
         clock: await r.resolve(T.clock),
         logger: await r.resolve(T.logger),
+        cache: await r.resolve(T.cache),
       }),
   });
   c.register(T.submitVideoJob, {
@@ -185,7 +253,12 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   });
   c.register(T.getJobStatus, {
     lifetime: 'singleton',
-    factory: async (r) => new GetJobStatus({ jobs: await r.resolve(T.jobs) }),
+    factory: async (r) =>
+      new GetJobStatus({
+        jobs: await r.resolve(T.jobs),
+        cache: await r.resolve(T.cache),
+        cacheTtlMs: config.cache.jobStatusTtlMs,
+      }),
   });
   c.register(T.getJobMetadata, {
     lifetime: 'singleton',

@@ -6,7 +6,11 @@ import { describeRedisUnavailable, MemoryLogger, testRedis, uniqueTestPrefix } f
 import { describeCacheContract } from './cache.contract.js';
 
 describeCacheContract('memory', () =>
-  Promise.resolve({ cache: new InMemoryCache(), sibling: new InMemoryCache(), close: () => Promise.resolve() }),
+  Promise.resolve({
+    cache: new InMemoryCache(),
+    sibling: new InMemoryCache(),
+    close: () => Promise.resolve(),
+  }),
 );
 
 describe('InMemoryCache (memory only)', () => {

@@ -73,7 +73,9 @@ if (redis.url !== null) {
         await a.events.publish(updateOf('job-a', 20));
         await eventually(() => seen.length === 1, 'the valid update');
         expect(seen).toEqual([updateOf('job-a', 20)]);
-        expect(logger.messages('warn').filter((m) => m === 'dropped a malformed job update')).toHaveLength(bad.length);
+        expect(logger.messages('warn').filter((m) => m === 'dropped a malformed job update')).toHaveLength(
+          bad.length,
+        );
       } finally {
         await a.close();
       }
@@ -86,7 +88,10 @@ if (redis.url !== null) {
       try {
         const seen: JobUpdate[] = [];
         await a.events.subscribe('job-a', (u) => seen.push(u));
-        await a.connection.client.publish(channel, JSON.stringify({ ...updateOf('job-a', 30), etaSeconds: 12 }));
+        await a.connection.client.publish(
+          channel,
+          JSON.stringify({ ...updateOf('job-a', 30), etaSeconds: 12 }),
+        );
         await eventually(() => seen.length === 1, 'the update');
         expect(seen[0]).toEqual(updateOf('job-a', 30));
       } finally {

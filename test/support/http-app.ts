@@ -7,6 +7,7 @@ import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-
 import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
 import { InMemoryObjectStorage } from '../../src/adapters/memory/in-memory-object-storage.js';
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
+import { InProcessWorkSignal } from '../../src/adapters/memory/in-process-work-signal.js';
 import { createPinoLogger } from '../../src/adapters/pino/pino-logger.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { hashApiKey } from '../../src/application/api-keys.js';
@@ -60,6 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   container.override(T.apiKeys, apiKeys);
   container.override(T.users, users);
   container.override(T.storage, storage);
+  container.override(T.workSignal, new InProcessWorkSignal());
   const app = await buildApp(container);
   await container.start();
 

@@ -43,7 +43,10 @@ export async function testRedis(timeoutMs = 500): Promise<TestRedis> {
 export function probeRedis(url: string, timeoutMs = 500): Promise<string | null> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = connect({ host: hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(port || 6379) });
+    const socket = connect({
+      host: hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+      port: Number(port || 6379),
+    });
     let answer = '';
     const finish = (problem: string | null): void => {
       clearTimeout(timer);
@@ -55,7 +58,11 @@ export function probeRedis(url: string, timeoutMs = 500): Promise<string | null>
     socket.on('data', (chunk) => {
       answer += chunk.toString('utf8');
       if (answer.includes('\r\n')) {
-        finish(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH') ? null : `unexpected answer ${answer.trim()}`);
+        finish(
+          answer.startsWith('+PONG') || answer.startsWith('-NOAUTH')
+            ? null
+            : `unexpected answer ${answer.trim()}`,
+        );
       }
     });
     socket.on('error', (error) => finish(error.message));
@@ -82,7 +89,9 @@ export function describeRedisUnavailable(title: string, redis: TestRedis): void 
   describe(title, () => {
     if (redis.required) {
       it('needs redis', () => {
-        throw new Error(`Redis is required (REQUIRE_SERVICES=1 or an explicit REDIS_URL) but unavailable: ${reason}`);
+        throw new Error(
+          `Redis is required (REQUIRE_SERVICES=1 or an explicit REDIS_URL) but unavailable: ${reason}`,
+        );
       });
     } else {
       console.warn(`[${title}] skipped: ${reason}. Set REDIS_URL=redis://... to run them.`);
@@ -133,7 +142,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -157,7 +168,9 @@ export interface PrivateRedis {
  * in `afterAll`; it is also killed when the test process exits.
  * @throws when `redis-server` is not installed or does not answer within 5 s.
  */
-export async function startPrivateRedis(binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server'): Promise<PrivateRedis> {
+export async function startPrivateRedis(
+  binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server',
+): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
@@ -170,7 +183,18 @@ export async function startPrivateRedis(binary = process.env['REDIS_SERVER_BIN']
     if (child !== null) return;
     const spawned = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child = spawned;

@@ -186,6 +186,10 @@ export class PostgresWorkSignal implements WorkSignal {
     /** When the current outage began (`null` while connected or before the first connection). */
     let outageSince: number | null = null;
     let everConnected = false;
+    /** Consecutive connections lost within a second of opening (a server that keeps dropping them). */
+    let flaps = 0;
+    const backoff = (n: number): number =>
+      Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)) * (0.8 + 0.2 * Math.random());
     while (this.closing === null) {
       this.current = everConnected ? 'reconnecting' : 'connecting';
       const client = this.newClient();
@@ -221,8 +225,7 @@ export class PostgresWorkSignal implements WorkSignal {
             'work signal: reconnect attempt failed',
           );
         }
-        const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (0.8 + 0.2 * Math.random());
-        await this.pause(delay);
+        await this.pause(backoff(failures));
         continue;
       }
       this.current = 'listening';
@@ -241,6 +244,7 @@ export class PostgresWorkSignal implements WorkSignal {
       }
       everConnected = true;
       failures = 0;
+      const connectedAt = Date.now();
 
       const heartbeat = this.startHeartbeat(client, lost);
       const reason = await Promise.race([lost.promise, this.stopping.promise]);
@@ -255,7 +259,10 @@ export class PostgresWorkSignal implements WorkSignal {
         { target: this.target, channel: this.channel, err: messageOf(reason) },
         'work signal: LISTEN connection lost; reconnecting',
       );
-      // Reconnect at once: most drops (a terminated backend, a failover) are over immediately.
+      // Reconnect at once: most drops (a terminated backend, a failover) are over immediately;
+      // but back off when connections keep dropping right after they open.
+      flaps = Date.now() - connectedAt < 1_000 ? flaps + 1 : 0;
+      if (flaps > 1) await this.pause(backoff(flaps - 1));
     }
     this.current = 'closed';
   }

@@ -43,12 +43,12 @@ export class OutageLog {
     if (this.failingSince === null) {
       this.failingSince = now;
       this.lastLoggedAt = now;
-      this.safely(() => this.logger.warn({ ...context, err: describe(error) }, `${this.what} unavailable`));
+      this.safely(() => this.logger.warn({ ...context, err: errorSummary(error) }, `${this.what} unavailable`));
     } else if (now - this.lastLoggedAt >= this.repeatEveryMs) {
       this.lastLoggedAt = now;
       this.safely(() =>
         this.logger.warn(
-          { ...context, err: describe(error), failures: this.failures, downForMs: now - this.failingSince! },
+          { ...context, err: errorSummary(error), failures: this.failures, downForMs: now - this.failingSince! },
           `${this.what} still unavailable`,
         ),
       );
@@ -75,7 +75,7 @@ export class OutageLog {
 }
 
 /** A short, serialisable description of an error (no stack: outages are expected). */
-export function describe(error: unknown): { name: string; message: string; code?: string } {
+export function errorSummary(error: unknown): { name: string; message: string; code?: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const message =

@@ -39,7 +39,7 @@ export class RedisCache implements Cache {
 
   async get(key: string): Promise<string | null> {
     try {
-      const value = await this.connection.client.get(this.keyPrefix + key);
+      const value = await this.connection.command((client) => client.get(this.keyPrefix + key));
       this.outage.success();
       return typeof value === 'string' ? value : null;
     } catch (error) {
@@ -51,9 +51,9 @@ export class RedisCache implements Cache {
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) return this.delete(key);
     try {
-      await this.connection.client.set(this.keyPrefix + key, value, {
-        expiration: { type: 'PX', value: Math.ceil(ttlMs) },
-      });
+      await this.connection.command((client) =>
+        client.set(this.keyPrefix + key, value, { expiration: { type: 'PX', value: Math.ceil(ttlMs) } }),
+      );
       this.outage.success();
     } catch (error) {
       this.outage.failure(error, { op: 'set' });
@@ -62,7 +62,7 @@ export class RedisCache implements Cache {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.connection.client.del(this.keyPrefix + key);
+      await this.connection.command((client) => client.del(this.keyPrefix + key));
       this.outage.success();
     } catch (error) {
       this.outage.failure(error, { op: 'delete' });

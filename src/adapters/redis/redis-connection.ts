@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from '../../ports/logger.js';
-import { describe, OutageLog } from './outage-log.js';
+import { errorSummary, OutageLog } from './outage-log.js';
 
 /** The node-redis client type the Redis adapters share (RESP3, no modules). */
 export type RedisClient = RedisClientType;
@@ -18,8 +18,9 @@ export interface RedisConnectionOptions {
    */
   readonly connectTimeoutMs?: number;
   /**
-   * Limit of every command (`commandOptions.timeout`); a late command rejects with a
-   * `TimeoutError`. Default 250. Pub/sub commands (SUBSCRIBE) are not covered by node-redis.
+   * Deadline of every command sent through {@link RedisConnection.command}, from the call to the
+   * reply. Default 250. (node-redis's own `commandOptions.timeout`, also set, only covers the time
+   * before the command is written to the socket: a frozen server would hang a caller forever.)
    */
   readonly commandTimeoutMs?: number;
   /** First reconnect delay; doubled per failed attempt up to `reconnectMaxDelayMs`. Default 50. */
@@ -28,6 +29,12 @@ export interface RedisConnectionOptions {
   readonly reconnectMaxDelayMs?: number;
   /** PING sent on an idle connection this often, to notice a dead peer; 0 disables. Default 5,000. */
   readonly pingIntervalMs?: number;
+  /**
+   * A socket silent for this long is dropped and reconnected (a frozen or half-open server: its
+   * unanswered PING stops the pings). Must exceed `pingIntervalMs`. Default 2 × `pingIntervalMs`
+   * (10,000); none when pings are disabled.
+   */
+  readonly socketTimeoutMs?: number;
   /** Connection name: `CLIENT SETNAME` and the `redis` binding of log lines. Default `framecast`. */
   readonly name?: string;
 }
@@ -47,8 +54,9 @@ export interface RedisHealth {
  * One node-redis connection that fails fast while Redis is down:
  * - the offline queue is off (`disableOfflineQueue`): while disconnected every command rejects at
  *   once with `ClientOfflineError` instead of waiting for a reconnect;
- * - every command has a timeout (`commandTimeoutMs`, default 250 ms), so a frozen Redis costs a
- *   caller at most that long;
+ * - every command sent through `command()` has a deadline (`commandTimeoutMs`, default 250 ms),
+ *   so a frozen Redis costs a caller at most that long; a socket silent for `socketTimeoutMs`
+ *   (a frozen or half-open server stops answering PINGs) is dropped and reconnected;
  * - it reconnects forever with capped exponential backoff (50 ms, 100 ms, ... 2 s, plus jitter);
  * - errors are logged once per outage (`warn`), with a reminder every minute while it lasts and
  *   an `info` when the connection is ready again. A connection never crashes the process.
@@ -58,13 +66,21 @@ export interface RedisConnection {
   readonly client: RedisClient;
   /** The connection's name (see {@link RedisConnectionOptions.name}). */
   readonly name: string;
-  /** The command timeout in ms, for adapters that add their own deadline. */
+  /** The command deadline in ms (see {@link RedisConnectionOptions.commandTimeoutMs}). */
   readonly commandTimeoutMs: number;
+  /**
+   * Runs `send` (one command, or a few) under the command deadline. Rejects with
+   * {@link RedisUnavailableError} when the client is offline (at once), when Redis answers with an
+   * error, or when no reply came within `timeoutMs` (default `commandTimeoutMs`); a late reply is
+   * ignored. Adapters send every command through here.
+   */
+  command<T>(send: (client: RedisClient) => Promise<T>, timeoutMs?: number): Promise<T>;
   /**
    * Opens the connection. Resolves once Redis answered the handshake; rejects with
    * {@link RedisUnavailableError} after `connectTimeoutMs` when it did not — the client then keeps
    * reconnecting in the background and becomes ready by itself when Redis comes up (the service
-   * starts degraded instead of hanging). Idempotent: later calls wait for the same first connection.
+   * starts degraded instead of hanging). Idempotent: a later call resolves at once when ready, and
+   * otherwise waits again, up to `connectTimeoutMs`, for the connection already being retried.
    */
   connect(): Promise<void>;
   /** Whether commands can be sent right now (connected and past the handshake). */
@@ -95,6 +111,13 @@ export class RedisUnavailableError extends Error {
 
 const HEALTH_TTL_MS = 5_000;
 
+/** `error` as a {@link RedisUnavailableError} (kept as is when it already is one). */
+function unavailable(error: unknown): RedisUnavailableError {
+  return error instanceof RedisUnavailableError
+    ? error
+    : new RedisUnavailableError(`redis command failed: ${errorSummary(error).message}`, { cause: error });
+}
+
 /** Creates a {@link RedisConnection} (not yet connected: call `connect()`). */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   return new NodeRedisConnection(options);
@@ -107,7 +130,7 @@ class NodeRedisConnection implements RedisConnection {
   private readonly connectTimeoutMs: number;
   private readonly outage: OutageLog;
   private readonly logger: Logger;
-  private connecting: Promise<void> | null = null;
+  private opened = false;
   private closing: Promise<void> | null = null;
   private readonly healthKey: string;
 
@@ -120,14 +143,17 @@ class NodeRedisConnection implements RedisConnection {
     this.healthKey = `framecast:health:${this.name}:${randomBytes(6).toString('hex')}`;
     const initialDelay = options.reconnectInitialDelayMs ?? 50;
     const maxDelay = options.reconnectMaxDelayMs ?? 2_000;
+    const pingInterval = options.pingIntervalMs ?? 5_000;
+    const socketTimeout = options.socketTimeoutMs ?? (pingInterval > 0 ? pingInterval * 2 : undefined);
     this.client = createClient({
       url: options.url,
       name: this.name,
       disableOfflineQueue: true,
       commandOptions: { timeout: this.commandTimeoutMs },
-      pingInterval: options.pingIntervalMs ?? 5_000,
+      pingInterval,
       socket: {
         connectTimeout: this.connectTimeoutMs,
+        ...(socketTimeout === undefined ? {} : { socketTimeout }),
         reconnectStrategy: (retries: number) => {
           const delay = Math.min(maxDelay, initialDelay * 2 ** Math.min(retries, 20));
           return Math.round(delay + Math.random() * delay * 0.1);
@@ -143,33 +169,27 @@ class NodeRedisConnection implements RedisConnection {
 
   connect(): Promise<void> {
     if (this.closing !== null) return Promise.reject(new RedisUnavailableError('connection is closed'));
-    this.connecting ??= this.startConnecting();
-    return this.connecting;
-  }
-
-  private startConnecting(): Promise<void> {
-    // node-redis's connect() retries until Redis answers and never settles while it is down: it is
-    // raced against a timer, and left running so the client becomes ready by itself later.
-    const opened = this.client.connect().then(() => undefined);
-    opened.catch(() => undefined); // rejected only by close() while still connecting
+    if (this.client.isReady) return Promise.resolve();
+    if (!this.opened) {
+      this.opened = true;
+      // node-redis's connect() retries until Redis answers and never settles while it is down: it
+      // is left running (the client becomes ready by itself later) and waited for with a deadline.
+      this.client.connect().catch(() => undefined); // rejects only when closed while connecting
+    }
     return new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
       const timer = setTimeout(() => {
+        this.client.off('ready', onReady);
         const error = new RedisUnavailableError(
           `redis did not answer within ${this.connectTimeoutMs} ms; reconnecting in the background`,
         );
         this.outage.failure(error);
         reject(error);
       }, this.connectTimeoutMs);
-      opened.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(new RedisUnavailableError('redis connection closed while connecting', { cause: error }));
-        },
-      );
+      this.client.once('ready', onReady);
     });
   }
 
@@ -177,12 +197,37 @@ class NodeRedisConnection implements RedisConnection {
     return this.closing === null && this.client.isReady;
   }
 
+  command<T>(send: (client: RedisClient) => Promise<T>, timeoutMs = this.commandTimeoutMs): Promise<T> {
+    let sent: Promise<T>;
+    try {
+      sent = send(this.client);
+    } catch (error) {
+      return Promise.reject(unavailable(error));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new RedisUnavailableError(`redis did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      sent.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(unavailable(error));
+        },
+      );
+    });
+  }
+
   async ping(): Promise<number> {
     const started = performance.now();
     try {
-      await this.client.ping();
+      await this.command((client) => client.ping());
     } catch (error) {
-      throw new RedisUnavailableError(`redis PING failed: ${describe(error).message}`, { cause: error });
+      throw new RedisUnavailableError(`redis PING failed: ${errorSummary(error).message}`, { cause: error });
     }
     return performance.now() - started;
   }
@@ -192,8 +237,10 @@ class NodeRedisConnection implements RedisConnection {
     const latencyMs = (): number => Math.round((performance.now() - started) * 100) / 100;
     const value = randomBytes(8).toString('hex');
     try {
-      await this.client.set(this.healthKey, value, { expiration: { type: 'PX', value: HEALTH_TTL_MS } });
-      const read = await this.client.get(this.healthKey);
+      await this.command((client) =>
+        client.set(this.healthKey, value, { expiration: { type: 'PX', value: HEALTH_TTL_MS } }),
+      );
+      const read = await this.command((client) => client.get(this.healthKey));
       if (read !== value) {
         return {
           status: 'down',
@@ -202,7 +249,10 @@ class NodeRedisConnection implements RedisConnection {
       }
       return { status: 'up', detail: { name: this.name, latencyMs: latencyMs() } };
     } catch (error) {
-      return { status: 'down', detail: { name: this.name, latencyMs: latencyMs(), error: describe(error).message } };
+      return {
+        status: 'down',
+        detail: { name: this.name, latencyMs: latencyMs(), error: errorSummary(error).message },
+      };
     }
   }
 

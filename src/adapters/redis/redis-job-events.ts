@@ -3,7 +3,7 @@ import { JOB_STATUSES, STAGES } from '../../domain/job.js';
 import type { JobEvents, JobUpdate } from '../../ports/job-events.js';
 import type { Logger } from '../../ports/logger.js';
 import { InProcessJobEvents } from '../memory/in-process-job-events.js';
-import { describe, OutageLog } from './outage-log.js';
+import { errorSummary, OutageLog } from './outage-log.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /** Options of {@link RedisJobEvents}. */
@@ -95,7 +95,7 @@ export class RedisJobEvents implements JobEvents {
       await this.subscriber.connect();
     } catch (error) {
       this.logger.warn(
-        { err: describe(error) },
+        { err: errorSummary(error) },
         'job events subscriber not connected; live updates resume when redis is back',
       );
       return;
@@ -114,11 +114,11 @@ export class RedisJobEvents implements JobEvents {
     try {
       payload = JSON.stringify(update);
     } catch (error) {
-      this.logger.error({ err: describe(error), jobId: update.jobId }, 'job update is not serialisable');
+      this.logger.error({ err: errorSummary(error), jobId: update.jobId }, 'job update is not serialisable');
       return;
     }
     try {
-      await this.connection.client.publish(this.channel, payload);
+      await this.connection.command((client) => client.publish(this.channel, payload));
       this.publishOutage.success();
     } catch (error) {
       this.publishOutage.failure(error, { jobId: update.jobId });
@@ -155,7 +155,7 @@ export class RedisJobEvents implements JobEvents {
         this.logger.debug({}, 'subscribed to job updates');
       },
       (error: unknown) => {
-        this.logger.warn({ err: describe(error) }, 'subscribe to job updates failed; retrying on reconnect');
+        this.logger.warn({ err: errorSummary(error) }, 'subscribe to job updates failed; retrying on reconnect');
       },
     );
     let timer: NodeJS.Timeout | undefined;
@@ -176,7 +176,10 @@ export class RedisJobEvents implements JobEvents {
   private receive(message: string): void {
     const update = parseUpdate(message);
     if (update === null) {
-      this.logger.warn({ sample: message.slice(0, 200), length: message.length }, 'dropped a malformed job update');
+      this.logger.warn(
+        { sample: message.slice(0, 200), length: message.length },
+        'dropped a malformed job update',
+      );
       return;
     }
     void this.local.publish(update);
@@ -200,7 +203,10 @@ function parseUpdate(message: string): JobUpdate | null {
     status: u.status,
     progress: { stage: u.progress.stage, percent: u.progress.percent },
     attempts: u.attempts,
-    error: u.error === null ? null : { code: u.error.code, message: u.error.message, retryable: u.error.retryable },
+    error:
+      u.error === null
+        ? null
+        : { code: u.error.code, message: u.error.message, retryable: u.error.retryable },
     at: u.at,
     ...(u.message === undefined ? {} : { message: u.message }),
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Logger } from '../../ports/logger.js';
-import { describe, OutageLog } from './outage-log.js';
+import { errorSummary, OutageLog } from './outage-log.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /**
@@ -72,22 +73,24 @@ export interface RateLimitCount {
 
 type Callback = (error: Error | null, result?: RateLimitCount) => void;
 
-/** The part of the plugin's options (global or per route) a store reads. */
+/**
+ * The part of the plugin's options a store reads: the constructor gets the merged global options,
+ * `child()` the merged options of a route with its own `config.rateLimit` (the plugin's typings
+ * call them `FastifyRateLimitOptions` and `RouteOptions`; at run time both carry these fields).
+ */
 export interface RateLimitStoreParams {
   readonly continueExceeding?: boolean;
   readonly exponentialBackoff?: boolean;
   readonly routeInfo?: { readonly method?: string | readonly string[]; readonly url?: string };
 }
 
-/** The store contract of @fastify/rate-limit 11 (`FastifyRateLimitStore`, plus the optional `read`). */
-export interface RateLimitStore {
-  incr(key: string, callback: Callback, timeWindow: number, max: number): void;
+/** The store contract of @fastify/rate-limit 11, plus the optional `read` (`{ increment: false }`). */
+export interface RateLimitStore extends FastifyRateLimitStore {
   read(key: string, callback: Callback, timeWindow?: number, max?: number): void;
-  child(routeOptions: RateLimitStoreParams): RateLimitStore;
 }
 
 /** What the plugin's `store` option takes: `new Store(globalParams)`. */
-export type RateLimitStoreClass = new (params: RateLimitStoreParams) => RateLimitStore;
+export type RateLimitStoreClass = FastifyRateLimitStoreCtor;
 
 /** Options of {@link createRedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
@@ -133,8 +136,8 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
  * script is loaded with SCRIPT LOAD and the call retried once.
  *
  * Never hangs: when the connection is not ready the callback gets a {@link RateLimitUnavailableError}
- * on the next tick; otherwise within the command timeout (250 ms by default) and in any case by
- * `timeoutMs`. Keys: `${keyPrefix}${key}` globally, `${keyPrefix}${method}${url}-${key}` for a
+ * on the next tick; otherwise each command has the connection's deadline (250 ms by default) and
+ * the whole call `timeoutMs`. Keys: `${keyPrefix}${key}` globally, `${keyPrefix}${method}${url}-${key}` for a
  * route with its own `config.rateLimit` (as the plugin's store does).
  *
  * @example
@@ -152,9 +155,10 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     private readonly exponentialBackoff: boolean;
 
     constructor(
-      params: RateLimitStoreParams,
+      options: object,
       private readonly keyPrefix: string = prefix,
     ) {
+      const params = options as RateLimitStoreParams;
       this.continueExceeding = params.continueExceeding === true;
       this.exponentialBackoff = params.exponentialBackoff === true;
     }
@@ -172,9 +176,10 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
       shared.run(RATE_LIMIT_READ_LUA, this.keyPrefix + key, [], callback);
     }
 
-    child(routeOptions: RateLimitStoreParams): RateLimitStore {
-      const method = routeOptions.routeInfo?.method ?? '';
-      const url = routeOptions.routeInfo?.url ?? '';
+    child(routeOptions: object): RateLimitStore {
+      const { routeInfo } = routeOptions as RateLimitStoreParams;
+      const method = routeInfo?.method ?? '';
+      const url = routeInfo?.url ?? '';
       return new RedisRateLimitStore(routeOptions, `${this.keyPrefix}${String(method)}${url}-`);
     }
   };
@@ -217,23 +222,32 @@ class ScriptRunner {
       (result) => finish(null, result),
       (error: unknown) =>
         finish(
-          new RateLimitUnavailableError(`redis could not count: ${describe(error).message}`, { cause: error }),
+          new RateLimitUnavailableError(`redis could not count: ${errorSummary(error).message}`, {
+            cause: error,
+          }),
         ),
     );
   }
 
   private async evaluate(script: string, key: string, args: string[]): Promise<RateLimitCount> {
     const sha = this.sha(script);
+    const run = (): Promise<unknown> =>
+      this.connection.command((client) => client.evalSha(sha, { keys: [key], arguments: args }));
     let reply: unknown;
     try {
-      reply = await this.connection.client.evalSha(sha, { keys: [key], arguments: args });
+      reply = await run();
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      const loaded = await this.connection.client.scriptLoad(script);
-      if (loaded !== sha) throw new Error(`SCRIPT LOAD returned ${loaded}, expected ${sha}`);
-      reply = await this.connection.client.evalSha(sha, { keys: [key], arguments: args });
+      await this.load(script, sha);
+      reply = await run();
     }
     return toCount(reply);
+  }
+
+  /** SCRIPT LOAD, after NOSCRIPT (first use, a Redis restart or SCRIPT FLUSH). */
+  private async load(script: string, sha: string): Promise<void> {
+    const loaded = await this.connection.command((client) => client.scriptLoad(script));
+    if (loaded !== sha) throw new Error(`SCRIPT LOAD returned ${loaded}, expected ${sha}`);
   }
 
   private sha(script: string): string {
@@ -246,8 +260,12 @@ class ScriptRunner {
   }
 }
 
+/** Whether Redis answered NOSCRIPT (directly, or as the cause of the connection's error). */
 function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.message.startsWith('NOSCRIPT')) return true;
+  }
+  return false;
 }
 
 function toCount(reply: unknown): RateLimitCount {

@@ -3,11 +3,11 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   SamplingBreaker,
+  TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
   isBrokenCircuitError,
-  isTaskCancelledError,
   retry,
   timeout,
   type CircuitBreakerPolicy,
@@ -258,7 +258,9 @@ class CockatielResiliencePolicy implements ResiliencePolicy {
       this.consecutiveFailures = 0;
       return value;
     } catch (error) {
-      const failure = isTaskCancelledError(error) && !signal.aborted ? new OperationTimeoutError(this.name, timeoutMs) : error;
+      // (cockatiel 3.2's `isTaskCancelledError` tests the wrong property: use instanceof.)
+      const failure =
+        error instanceof TaskCancelledError && !signal.aborted ? new OperationTimeoutError(this.name, timeoutMs) : error;
       if (failure instanceof OperationTimeoutError) this.counts.timeouts += 1;
       if (failure instanceof OperationTimeoutError || this.isRetryable(failure)) {
         this.consecutiveFailures += 1;

@@ -175,6 +175,31 @@ if (postgres.url !== null) {
       expect(reconnectMs).toBeLessThan(3_000);
     });
 
+    it('backs off when the connection keeps dropping right after it opens', async () => {
+      const applicationName = unique('fc_flapping');
+      const { logger, lines } = recordingLogger();
+      const signal = make({ applicationName, logger, reconnectBaseDelayMs: 20, reconnectMaxDelayMs: 100 });
+      let calls = 0;
+      await signal.subscribe(() => {
+        calls += 1;
+      });
+      const until = performance.now() + 1_000;
+      while (performance.now() < until) {
+        await handle.pool.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [applicationName],
+        );
+        await sleep(2);
+      }
+      const drops = lines.filter((l) => l.msg === 'work signal: LISTEN connection lost; reconnecting').length;
+      expect(drops).toBeGreaterThanOrEqual(5);
+      expect(drops).toBeLessThan(40); // about 1 s / 100 ms once backed off; hundreds without backoff
+      await eventually(() => signal.state === 'listening', 'the connection after the storm');
+      const before = calls;
+      await signal.notify();
+      await eventually(() => calls > before, 'a signal after the storm');
+    });
+
     it('keeps retrying with capped backoff through an outage, logging it once, then delivers again', async () => {
       const relay = await startRelay({ host: parsed.hostname, port: Number(parsed.port || 5432) });
       const { logger, lines } = recordingLogger();

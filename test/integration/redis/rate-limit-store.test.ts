@@ -140,7 +140,9 @@ if (redis.url !== null) {
       const app = await appWith(createRedisRateLimitStore({ connection, logger, keyPrefix }));
       apps.push(app);
       const check = app.createRateLimit({ max: 3, timeWindow: 10_000, keyGenerator: () => 'client-1' });
-      const request = { routeOptions: { config: {} }, ip: '127.0.0.1' } as unknown as Parameters<typeof check>[0];
+      const request = { routeOptions: { config: {} }, ip: '127.0.0.1' } as unknown as Parameters<
+        typeof check
+      >[0];
       expect(await check(request, { increment: false })).toMatchObject({ remaining: 3, ttl: 0 });
       expect(await check(request)).toMatchObject({ remaining: 2 });
       const before = await check(request, { increment: false });

@@ -112,7 +112,10 @@ describe.skipIf(server === null)('Redis adapters against a stopped Redis (privat
     await server!.stop();
     // Right after the kill, before the clients noticed, and once they know.
     const early = await timed(() => a.events.publish(updateOf('job-1', 20)));
-    await eventually(() => !a.connection.isReady() && !b.connection.isReady(), 'clients to notice the outage');
+    await eventually(
+      () => !a.connection.isReady() && !b.connection.isReady(),
+      'clients to notice the outage',
+    );
     const measured = {
       publishJustAfterKill: early.ms,
       publish: (await timed(() => a.events.publish(updateOf('job-1', 30)))).ms,
@@ -175,7 +178,10 @@ describe.skipIf(server === null)('Redis adapters against a stopped Redis (privat
     expect((await s.app.inject({ method: 'GET', url: '/ping' })).statusCode).toBe(200);
 
     await server!.start();
-    await eventually(() => s.connection.isReady() && s.events.isSubscribed(), 'connect and subscribe after start');
+    await eventually(
+      () => s.connection.isReady() && s.events.isSubscribed(),
+      'connect and subscribe after start',
+    );
     await s.events.publish(updateOf('job-2', 50));
     await eventually(() => seen.length === 1, 'delivery once Redis is up');
     expect(seen[0]).toEqual(updateOf('job-2', 50));
