@@ -31,7 +31,10 @@ export class AuthenticateSession {
   execute(token: string): ResultAsync<Principal, Unauthenticated | DatabaseUnavailable> {
     return this.deps.verifier
       .verify(token)
-      .mapErr((e): Unauthenticated => ({ type: 'Unauthenticated', reason: `invalid session token: ${e.reason}` }))
+      .mapErr((e): Unauthenticated => ({
+        type: 'Unauthenticated',
+        reason: `invalid session token: ${e.reason}`,
+      }))
       .andThen((identity) => {
         const principal: Principal = {
           userId: identity.userId,

@@ -40,7 +40,9 @@ export class GetJobStatus {
       const view = cached === null ? null : decodeView(cached);
       if (view !== null) {
         // Another user's job: answer exactly as for a missing one (the repository decides).
-        return owns(input.principal, view.job.ownerId) ? okAsync<JobStatusView, GetJobStatusError>(view) : this.load(input);
+        return owns(input.principal, view.job.ownerId)
+          ? okAsync<JobStatusView, GetJobStatusError>(view)
+          : this.load(input);
       }
       return this.load(input).map(async (loaded) => {
         await this.deps.cache.set(
@@ -53,7 +55,10 @@ export class GetJobStatus {
     });
   }
 
-  private load(input: { principal: Principal; jobId: string }): ResultAsync<JobStatusView, GetJobStatusError> {
+  private load(input: {
+    principal: Principal;
+    jobId: string;
+  }): ResultAsync<JobStatusView, GetJobStatusError> {
     return findOwnedJob(this.deps.jobs, input.principal, input.jobId).andThen((job) =>
       job.status === 'queued'
         ? this.deps.jobs.queuePosition(job.id).map((queuePosition) => ({ job, queuePosition }))

@@ -35,7 +35,10 @@ export function decodeJob(text: string): Job | null {
       ...raw,
       spec: spec.value,
       runAt: new Date(raw.runAt),
-      lease: raw.lease === null ? null : { workerId: raw.lease.workerId, expiresAt: new Date(raw.lease.expiresAt) },
+      lease:
+        raw.lease === null
+          ? null
+          : { workerId: raw.lease.workerId, expiresAt: new Date(raw.lease.expiresAt) },
       cancelRequestedAt: date(raw.cancelRequestedAt),
       createdAt: new Date(raw.createdAt),
       startedAt: date(raw.startedAt),

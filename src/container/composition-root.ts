@@ -10,7 +10,10 @@ import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js'
 import { InProcessWorkSignal } from '../adapters/memory/in-process-work-signal.js';
 import { createPinoLogger } from '../adapters/pino/pino-logger.js';
 import { connectWithRetry, describePostgres } from '../adapters/postgres/connect-with-retry.js';
-import { createPostgresDatabase, type PostgresDatabaseHandle } from '../adapters/postgres/postgres-database.js';
+import {
+  createPostgresDatabase,
+  type PostgresDatabaseHandle,
+} from '../adapters/postgres/postgres-database.js';
 import { PostgresWorkSignal } from '../adapters/postgres/postgres-work-signal.js';
 import { KyselyApiKeyRepository } from '../adapters/postgres/kysely-api-key-repository.js';
 import { KyselyJobEventRepository } from '../adapters/postgres/kysely-job-event-repository.js';
@@ -30,6 +33,7 @@ import { OpenJobAsset } from '../application/open-job-asset.js';
 import { ProcessNextJob } from '../application/process-next-job.js';
 import { RecoverExpiredLeases } from '../application/recover-expired-leases.js';
 import { SubmitVideoJob } from '../application/submit-video-job.js';
+import { WatchJob } from '../application/watch-job.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../ports/logger.js';
 import { Worker } from '../worker/worker.js';
@@ -79,7 +83,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
                   poolMax: dbc.poolMax,
                   connectionTimeoutMs: dbc.connectTimeoutMs,
                   statementTimeoutMs: dbc.statementTimeoutMs,
-                  onIdleError: (error) => logger.warn({ err: error.message }, 'idle database connection failed'),
+                  onIdleError: (error) =>
+                    logger.warn({ err: error.message }, 'idle database connection failed'),
                 });
                 try {
                   await sql`select 1`.execute(opened.db);
@@ -208,7 +213,11 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       const verifier = await r.resolve(T.identityVerifier);
       return verifier === null
         ? null
-        : new AuthenticateSession({ verifier, users: await r.resolve(T.users), clock: await r.resolve(T.clock) });
+        : new AuthenticateSession({
+            verifier,
+            users: await r.resolve(T.users),
+            clock: await r.resolve(T.clock),
+          });
     },
   });
   c.register(T.workSignal, {
@@ -224,6 +233,13 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     stop: async (signal) => {
       if (signal instanceof PostgresWorkSignal) await signal.close();
     },
+    health: (signal): HealthResult =>
+      signal instanceof PostgresWorkSignal
+        ? {
+            status: signal.state === 'listening' || signal.state === 'idle' ? 'up' : 'degraded',
+            detail: { kind: 'listen-notify', state: signal.state },
+          }
+        : { status: 'up', detail: { kind: 'in-process' } },
   });
 
   c.register(T.activity, {
@@ -273,6 +289,10 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         storage: await r.resolve(T.storage),
         settings: { presignExpiresSeconds: config.storage.presignExpiresSeconds },
       }),
+  });
+  c.register(T.watchJob, {
+    lifetime: 'singleton',
+    factory: async (r) => new WatchJob({ jobs: await r.resolve(T.jobs), live: await r.resolve(T.jobEvents) }),
   });
   c.register(T.authenticateApiKey, {
     lifetime: 'singleton',

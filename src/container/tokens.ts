@@ -8,6 +8,7 @@ import type { OpenJobAsset } from '../application/open-job-asset.js';
 import type { ProcessNextJob } from '../application/process-next-job.js';
 import type { RecoverExpiredLeases } from '../application/recover-expired-leases.js';
 import type { SubmitVideoJob } from '../application/submit-video-job.js';
+import type { WatchJob } from '../application/watch-job.js';
 import type { Config } from '../config/config.js';
 import type { ApiKeyRepository } from '../ports/api-key-repository.js';
 import type { Cache } from '../ports/cache.js';
@@ -44,6 +45,7 @@ export const T = {
   getJobStatus: token<GetJobStatus>('GetJobStatus'),
   getJobMetadata: token<GetJobMetadata>('GetJobMetadata'),
   openJobAsset: token<OpenJobAsset>('OpenJobAsset'),
+  watchJob: token<WatchJob>('WatchJob'),
   processNextJob: token<ProcessNextJob>('ProcessNextJob'),
   recoverExpiredLeases: token<RecoverExpiredLeases>('RecoverExpiredLeases'),
   authenticateApiKey: token<AuthenticateApiKey>('AuthenticateApiKey'),

@@ -20,13 +20,24 @@ import { registerAuth } from './auth.js';
 import { docsRoutes } from './docs.js';
 import { API_PREFIX } from './job-presenter.js';
 import { sendProblem } from './problem.js';
+import { liveRoutes } from './routes/live.js';
 import { systemRoutes, type DependencyHealth } from './routes/system.js';
 import { videoRoutes } from './routes/videos.js';
 
 /** Health checks whose failure makes the service unready (503). */
 const CRITICAL = new Set(['Database', 'ObjectStorage', 'DiskSpace']);
 /** Only these registrations are reported by `/system/health`. */
-const REPORTED = new Set(['Database', 'ObjectStorage', 'VideoRenderer', 'DiskSpace', 'Worker', 'JobEvents']);
+const REPORTED = new Set([
+  'Database',
+  'ObjectStorage',
+  'VideoRenderer',
+  'DiskSpace',
+  'Worker',
+  'JobEvents',
+  'WorkSignal',
+  'Redis',
+  'Cache',
+]);
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -173,15 +184,23 @@ export async function buildApp(
     }),
   );
 
-  const [submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, authenticateApiKey, authenticateSession] =
-    await Promise.all([
-      container.resolve(T.submitVideoJob),
-      container.resolve(T.getJobStatus),
-      container.resolve(T.getJobMetadata),
-      container.resolve(T.openJobAsset),
-      container.resolve(T.authenticateApiKey),
-      container.resolve(T.authenticateSession),
-    ]);
+  const [
+    submitVideoJob,
+    getJobStatus,
+    getJobMetadata,
+    openJobAsset,
+    authenticateApiKey,
+    authenticateSession,
+    watchJob,
+  ] = await Promise.all([
+    container.resolve(T.submitVideoJob),
+    container.resolve(T.getJobStatus),
+    container.resolve(T.getJobMetadata),
+    container.resolve(T.openJobAsset),
+    container.resolve(T.authenticateApiKey),
+    container.resolve(T.authenticateSession),
+    container.resolve(T.watchJob),
+  ]);
   const startedAt = Date.now();
   const checkHealth = async (): Promise<Record<string, DependencyHealth>> => {
     const reports = await container.health();
@@ -208,17 +227,24 @@ export async function buildApp(
         hook: 'preHandler',
         max: config.rateLimit.perMinute,
         timeWindow: 60_000,
-        keyGenerator: (request) => (request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`),
+        keyGenerator: (request) =>
+          request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`,
         skipOnError: config.rateLimit.failOpen,
         enableDraftSpec: true,
         ...(rateLimitStore !== null ? { store: rateLimitStore } : {}),
         errorResponseBuilder: (_request, context) =>
-          Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}.`), {
-            statusCode: context.statusCode,
-            code: 'RATE_LIMITED',
-          }),
+          Object.assign(
+            new Error(
+              `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}.`,
+            ),
+            {
+              statusCode: context.statusCode,
+              code: 'RATE_LIMITED',
+            },
+          ),
       });
       await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset });
+      await liveRoutes(api, { watchJob });
       await systemRoutes(api, {
         checkHealth,
         isReady: options.isReady ?? (() => true),

@@ -33,9 +33,16 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const authorization = request.headers.authorization;
     if (authorization !== undefined && authorization !== '') {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!m?.[1]) return sendError(reply, { type: 'Unauthenticated', reason: 'Authorization must be "Bearer <token>"' });
+      if (!m?.[1])
+        return sendError(reply, {
+          type: 'Unauthenticated',
+          reason: 'Authorization must be "Bearer <token>"',
+        });
       if (deps.authenticateSession === null)
-        return sendError(reply, { type: 'Unauthenticated', reason: 'session tokens are not enabled on this server' });
+        return sendError(reply, {
+          type: 'Unauthenticated',
+          reason: 'session tokens are not enabled on this server',
+        });
       const result = await deps.authenticateSession.execute(m[1]);
       if (result.isErr()) return sendError(reply, result.error);
       request.principal = result.value;

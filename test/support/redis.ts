@@ -94,7 +94,9 @@ export function describeRedisUnavailable(title: string, redis: TestRedis): void 
         );
       });
     } else {
-      console.warn(`[${title}] skipped: ${reason}. Set REDIS_URL=redis://... to run them.`);
+      console.warn(
+        `[${title}] skipped: ${reason}. Set REDIS_URL=redis://... (and install redis-server for the outage tests) to run them.`,
+      );
       it.skip(`skipped: ${reason}`, () => undefined);
     }
   });

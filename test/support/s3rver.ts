@@ -104,7 +104,7 @@ export async function startS3Server(options: { readonly bucket?: string } = {}):
   });
 }
 
-type Store = Record<'deleteObject' | 'putObject' | 'putObjectMultipart', (...args: never[]) => Promise<unknown>>;
+type Store = Record<'deleteObject' | 'putObject', (...args: never[]) => Promise<unknown>>;
 
 /**
  * Works around two s3rver 3.7.1 gaps so that tests are deterministic (S3 has neither):
@@ -114,12 +114,13 @@ type Store = Record<'deleteObject' | 'putObject' | 'putObjectMultipart', (...arg
  * - PutObject is not atomic: the bytes are written in place and the metadata (ETag, content type)
  *   in a second file, so two concurrent writes of one key can leave the bytes of one and the
  *   metadata of the other.
- * Both are serialized here, in the server's store: writes and deletes run one at a time.
+ * Both are serialized here, in the server's store: writes and deletes run one at a time
+ * (`putObjectMultipart` ends in `putObject`, so completing a multipart upload is serialized too).
  */
 function serializeWrites(server: S3rver): void {
   const store = (server as unknown as { store: Store }).store;
   let queue: Promise<unknown> = Promise.resolve();
-  for (const method of ['deleteObject', 'putObject', 'putObjectMultipart'] as const) {
+  for (const method of ['deleteObject', 'putObject'] as const) {
     const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
     store[method] = (...args: unknown[]) => {
       const next = queue.then(() => original(...args));

@@ -43,12 +43,19 @@ export class OutageLog {
     if (this.failingSince === null) {
       this.failingSince = now;
       this.lastLoggedAt = now;
-      this.safely(() => this.logger.warn({ ...context, err: errorSummary(error) }, `${this.what} unavailable`));
+      this.safely(() =>
+        this.logger.warn({ ...context, err: errorSummary(error) }, `${this.what} unavailable`),
+      );
     } else if (now - this.lastLoggedAt >= this.repeatEveryMs) {
       this.lastLoggedAt = now;
       this.safely(() =>
         this.logger.warn(
-          { ...context, err: errorSummary(error), failures: this.failures, downForMs: now - this.failingSince! },
+          {
+            ...context,
+            err: errorSummary(error),
+            failures: this.failures,
+            downForMs: now - this.failingSince!,
+          },
           `${this.what} still unavailable`,
         ),
       );

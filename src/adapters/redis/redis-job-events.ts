@@ -155,7 +155,10 @@ export class RedisJobEvents implements JobEvents {
         this.logger.debug({}, 'subscribed to job updates');
       },
       (error: unknown) => {
-        this.logger.warn({ err: errorSummary(error) }, 'subscribe to job updates failed; retrying on reconnect');
+        this.logger.warn(
+          { err: errorSummary(error) },
+          'subscribe to job updates failed; retrying on reconnect',
+        );
       },
     );
     let timer: NodeJS.Timeout | undefined;

@@ -173,12 +173,16 @@ class CockatielResiliencePolicy implements ResiliencePolicy {
 
     // Failures that count: transient ones. Our own timeout counts; an open circuit does not retry.
     const transient = handleWhen(
-      (error) => error instanceof OperationTimeoutError || (!isBrokenCircuitError(error) && this.isRetryable(error)),
+      (error) =>
+        error instanceof OperationTimeoutError || (!isBrokenCircuitError(error) && this.isRetryable(error)),
     );
     this.retrying = retry(transient, {
       maxAttempts: this.maxAttempts - 1, // cockatiel counts retries, not attempts
       backoff: new ExponentialBackoff({
-        initialDelay: nonNegative('retry.initialDelayMs', options.retry?.initialDelayMs ?? DEFAULT_RETRY.initialDelayMs),
+        initialDelay: nonNegative(
+          'retry.initialDelayMs',
+          options.retry?.initialDelayMs ?? DEFAULT_RETRY.initialDelayMs,
+        ),
         maxDelay: nonNegative('retry.maxDelayMs', options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs),
       }),
     });
@@ -199,9 +203,13 @@ class CockatielResiliencePolicy implements ResiliencePolicy {
 
   async execute<T>(operation: (signal: AbortSignal) => Promise<T>, options: ExecuteOptions = {}): Promise<T> {
     this.counts.calls += 1;
-    const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : positive('timeoutMs', options.timeoutMs);
+    const timeoutMs =
+      options.timeoutMs === undefined ? this.timeoutMs : positive('timeoutMs', options.timeoutMs);
     const attempt = (signal: AbortSignal): Promise<T> =>
-      this.breaker.execute(({ signal: breakerSignal }) => this.attempt(operation, timeoutMs, breakerSignal), signal);
+      this.breaker.execute(
+        ({ signal: breakerSignal }) => this.attempt(operation, timeoutMs, breakerSignal),
+        signal,
+      );
     try {
       const value =
         options.retry === false
@@ -214,7 +222,10 @@ class CockatielResiliencePolicy implements ResiliencePolicy {
       if (isBrokenCircuitError(error)) {
         this.counts.rejected += 1;
         const opened = this.openedAt;
-        throw new CircuitOpenError(this.name, opened === null ? null : new Date(opened + this.halfOpenAfterMs));
+        throw new CircuitOpenError(
+          this.name,
+          opened === null ? null : new Date(opened + this.halfOpenAfterMs),
+        );
       }
       throw error;
     }
@@ -254,13 +265,18 @@ class CockatielResiliencePolicy implements ResiliencePolicy {
     signal: AbortSignal,
   ): Promise<T> {
     try {
-      const value = await this.timeoutPolicy(timeoutMs).execute((_context, attemptSignal) => operation(attemptSignal), signal);
+      const value = await this.timeoutPolicy(timeoutMs).execute(
+        (_context, attemptSignal) => operation(attemptSignal),
+        signal,
+      );
       this.consecutiveFailures = 0;
       return value;
     } catch (error) {
       // (cockatiel 3.2's `isTaskCancelledError` tests the wrong property: use instanceof.)
       const failure =
-        error instanceof TaskCancelledError && !signal.aborted ? new OperationTimeoutError(this.name, timeoutMs) : error;
+        error instanceof TaskCancelledError && !signal.aborted
+          ? new OperationTimeoutError(this.name, timeoutMs)
+          : error;
       if (failure instanceof OperationTimeoutError) this.counts.timeouts += 1;
       if (failure instanceof OperationTimeoutError || this.isRetryable(failure)) {
         this.consecutiveFailures += 1;
@@ -314,7 +330,8 @@ function reasonOf(error: unknown): string {
 }
 
 function positive(what: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${what} must be a positive number, got ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RangeError(`${what} must be a positive number, got ${value}`);
   return value;
 }
 
@@ -324,6 +341,7 @@ function nonNegative(what: string, value: number): number {
 }
 
 function positiveInteger(what: string, value: number): number {
-  if (!(Number.isSafeInteger(value) && value >= 1)) throw new RangeError(`${what} must be an integer >= 1, got ${value}`);
+  if (!(Number.isSafeInteger(value) && value >= 1))
+    throw new RangeError(`${what} must be an integer >= 1, got ${value}`);
   return value;
 }

@@ -69,7 +69,13 @@ interface ErrorFields {
 
 function fieldsOf(error: unknown): ErrorFields {
   if (typeof error !== 'object' || error === null) {
-    return { name: undefined, code: undefined, status: undefined, message: String(error), sdkRetryable: false };
+    return {
+      name: undefined,
+      code: undefined,
+      status: undefined,
+      message: String(error),
+      sdkRetryable: false,
+    };
   }
   const e = error as {
     name?: unknown;
@@ -116,7 +122,11 @@ export function classifyS3Error(error: unknown, secrets: readonly string[] = [])
   if (name === 'InvalidRange' || code === 'InvalidRange' || status === 416) {
     return { kind: 'range-not-satisfiable' };
   }
-  return { kind: 'unavailable', retryable: isRetryableS3Error(error), detail: describeS3Error(error, secrets) };
+  return {
+    kind: 'unavailable',
+    retryable: isRetryableS3Error(error),
+    detail: describeS3Error(error, secrets),
+  };
 }
 
 /**
@@ -128,9 +138,10 @@ export function describeS3Error(error: unknown, secrets: readonly string[] = [])
     return redact(error.message, secrets);
   }
   const { name, code, status, message } = fieldsOf(error);
-  const labels = [status === undefined ? undefined : `HTTP ${status}`, code !== name ? code : undefined].filter(
-    (label): label is string => label !== undefined,
-  );
+  const labels = [
+    status === undefined ? undefined : `HTTP ${status}`,
+    code !== name ? code : undefined,
+  ].filter((label): label is string => label !== undefined);
   const head = `${name ?? 'Error'}${labels.length > 0 ? ` (${labels.join(', ')})` : ''}`;
   // The SDK says "UnknownError" for an error response without a body (HEAD): the status says more.
   const text = message === '' || message === 'UnknownError' ? '' : `: ${message}`;

@@ -33,13 +33,7 @@ import {
   compareObjectKeys,
 } from '../fs/object-key.js';
 import type { ExecuteOptions, ResiliencePolicy } from '../resilience/resilience-policy.js';
-import {
-  classifyS3Error,
-  describeS3Error,
-  redact,
-  storageUnavailable,
-  type S3Action,
-} from './s3-error.js';
+import { classifyS3Error, describeS3Error, redact, storageUnavailable, type S3Action } from './s3-error.js';
 import { createS3ResiliencePolicy } from './s3-resilience.js';
 
 /** Static credentials; omit them to use the SDK's default chain (env, profile, instance role). */
@@ -162,7 +156,11 @@ export class S3ObjectStorage implements ObjectStorage {
       options.multipartThresholdBytes ?? DEFAULT_THRESHOLD_BYTES,
       0,
     );
-    this.partSizeBytes = integerAtLeast('partSizeBytes', options.partSizeBytes ?? DEFAULT_PART_BYTES, MIN_PART_BYTES);
+    this.partSizeBytes = integerAtLeast(
+      'partSizeBytes',
+      options.partSizeBytes ?? DEFAULT_PART_BYTES,
+      MIN_PART_BYTES,
+    );
     this.queueSize = integerAtLeast('uploadQueueSize', options.uploadQueueSize ?? 4, 1);
     this.transfer = options.transferTimeoutMs !== undefined ? { timeoutMs: options.transferTimeoutMs } : {};
     this.createBucketIfMissing = options.createBucketIfMissing ?? false;
@@ -171,7 +169,9 @@ export class S3ObjectStorage implements ObjectStorage {
     this.endpointLabel = endpointLabel(options.endpoint, options.region);
     const { credentials } = options;
     this.secrets = credentials
-      ? [credentials.secretAccessKey, credentials.accessKeyId, credentials.sessionToken ?? ''].filter((s) => s !== '')
+      ? [credentials.secretAccessKey, credentials.accessKeyId, credentials.sessionToken ?? ''].filter(
+          (s) => s !== '',
+        )
       : [];
   }
 
@@ -263,7 +263,9 @@ export class S3ObjectStorage implements ObjectStorage {
     return new ResultAsync(
       this.policy
         .execute((signal) =>
-          this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal }),
+          this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), {
+            abortSignal: signal,
+          }),
         )
         .then(
           (): Result<void, StorageUnavailable> => ok(undefined),
@@ -307,7 +309,11 @@ export class S3ObjectStorage implements ObjectStorage {
    * The uploader must send `Content-Type: contentType` (it is part of the signature).
    * @throws InvalidObjectKeyError for a bad key; RangeError for an expiry out of range.
    */
-  presignPut(key: string, contentType: string, expiresInSeconds: number): ResultAsync<string, StorageUnavailable> {
+  presignPut(
+    key: string,
+    contentType: string,
+    expiresInSeconds: number,
+  ): ResultAsync<string, StorageUnavailable> {
     assertObjectKey(key);
     assertExpiry(expiresInSeconds);
     return this.presign(
@@ -341,12 +347,20 @@ export class S3ObjectStorage implements ObjectStorage {
       const { name, status } = errorShape(error);
       if (status === 404 || name === 'NotFound' || name === 'NoSuchBucket') {
         if (!this.createBucketIfMissing) {
-          return failed(`${where} does not exist: create it, or check S3_BUCKET and S3_ENDPOINT`, error, false);
+          return failed(
+            `${where} does not exist: create it, or check S3_BUCKET and S3_ENDPOINT`,
+            error,
+            false,
+          );
         }
         return this.createBucket(where);
       }
       if (status === 403) {
-        return failed(`access to ${where} is denied: check the credentials and the bucket policy`, error, false);
+        return failed(
+          `access to ${where} is denied: check the credentials and the bucket policy`,
+          error,
+          false,
+        );
       }
       if (status === 301 || status === 400) {
         return failed(`${where} refused the request: check S3_REGION and S3_FORCE_PATH_STYLE`, error, false);
@@ -426,7 +440,8 @@ export class S3ObjectStorage implements ObjectStorage {
     try {
       try {
         const stat = await file.stat();
-        if (!stat.isFile()) return err(this.sourceFileFailure(key, Object.assign(new Error(), { code: 'EISDIR' })));
+        if (!stat.isFile())
+          return err(this.sourceFileFailure(key, Object.assign(new Error(), { code: 'EISDIR' })));
         size = stat.size;
       } catch (cause) {
         return err(this.sourceFileFailure(key, cause));
@@ -439,12 +454,21 @@ export class S3ObjectStorage implements ObjectStorage {
           () =>
             size === 0
               ? Buffer.alloc(0)
-              : file.createReadStream({ start: 0, end: size - 1, autoClose: false, highWaterMark: 256 * 1024 }),
+              : file.createReadStream({
+                  start: 0,
+                  end: size - 1,
+                  autoClose: false,
+                  highWaterMark: 256 * 1024,
+                }),
           size,
           progress,
         );
       }
-      const source = new SourceTap([], undefined, file.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }));
+      const source = new SourceTap(
+        [],
+        undefined,
+        file.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }),
+      );
       return await this.putMultipart(key, options.contentType, source, progress, size);
     } finally {
       await file.close().catch(() => undefined);
@@ -653,7 +677,10 @@ export class S3ObjectStorage implements ObjectStorage {
                 'delete under prefix',
                 JSON.stringify(prefix),
                 this.bucket,
-                redact(`${errors.length} of ${keys.length} keys failed, first ${JSON.stringify(first.Key)}: ${code} ${first.Message ?? ''}`.trim(), this.secrets),
+                redact(
+                  `${errors.length} of ${keys.length} keys failed, first ${JSON.stringify(first.Key)}: ${code} ${first.Message ?? ''}`.trim(),
+                  this.secrets,
+                ),
                 code === 'SlowDown' || code === 'InternalError' || code === 'ServiceUnavailable',
               ),
             );
@@ -709,7 +736,13 @@ export class S3ObjectStorage implements ObjectStorage {
     const payload = Buffer.from(`framecast storage check ${key}`, 'utf8');
     const fail = (message: string): Result<void, StorageUnavailable> =>
       err({ type: 'StorageUnavailable', message: `s3 storage: check failed: ${message}`, retryable: false });
-    const written = await this.putOnce(key, 'text/plain', () => payload, payload.length, () => undefined);
+    const written = await this.putOnce(
+      key,
+      'text/plain',
+      () => payload,
+      payload.length,
+      () => undefined,
+    );
     if (written.isErr()) return err(written.error);
     try {
       const body = await this.read(key, undefined);
@@ -754,11 +787,23 @@ export class S3ObjectStorage implements ObjectStorage {
   private unavailable(action: S3Action, key: string, error: unknown): StorageUnavailable {
     const failure = classifyS3Error(error, this.secrets);
     const retryable = failure.kind === 'unavailable' ? failure.retryable : false;
-    return storageUnavailable(action, JSON.stringify(key), this.bucket, describeS3Error(error, this.secrets), retryable);
+    return storageUnavailable(
+      action,
+      JSON.stringify(key),
+      this.bucket,
+      describeS3Error(error, this.secrets),
+      retryable,
+    );
   }
 
   private missingEtag(action: S3Action, key: string): StorageUnavailable {
-    return storageUnavailable(action, JSON.stringify(key), this.bucket, 'the response carried no ETag', false);
+    return storageUnavailable(
+      action,
+      JSON.stringify(key),
+      this.bucket,
+      'the response carried no ETag',
+      false,
+    );
   }
 
   private sourceFailure(key: string, cause: unknown): StorageUnavailable {
@@ -803,7 +848,8 @@ class SourceTap {
       yield chunk;
     }
     const rest: AsyncIterator<unknown> | undefined =
-      this.iterator ?? (this.stream as unknown as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator]();
+      this.iterator ??
+      (this.stream as unknown as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator]();
     if (rest === undefined) return;
     for (;;) {
       let next: IteratorResult<unknown>;
@@ -848,7 +894,8 @@ function toBytes(chunk: unknown): Buffer {
 function toReadable(body: unknown): Readable {
   if (body instanceof Readable) return body;
   if (body === undefined || body === null) return Readable.from([], { objectMode: false });
-  if (body instanceof Uint8Array || typeof body === 'string') return Readable.from([toBytes(body)], { objectMode: false });
+  if (body instanceof Uint8Array || typeof body === 'string')
+    return Readable.from([toBytes(body)], { objectMode: false });
   if (typeof body === 'object' && Symbol.asyncIterator in body) {
     return Readable.from(body as AsyncIterable<unknown>, { objectMode: false });
   }
@@ -859,7 +906,9 @@ function toReadable(body: unknown): Readable {
 }
 
 /** Parses `Content-Range: bytes a-b/size` (size may be `*`). */
-function parseContentRange(header: string | undefined): { start: number; end: number; size: number | undefined } | null {
+function parseContentRange(
+  header: string | undefined,
+): { start: number; end: number; size: number | undefined } | null {
   if (header === undefined) return null;
   const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(header);
   if (!m) return null;
@@ -934,6 +983,8 @@ function integerAtLeast(what: string, value: number, min: number): number {
 
 function assertExpiry(seconds: number): void {
   if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_PRESIGN_SECONDS) {
-    throw new RangeError(`presign expiry must be an integer from 1 to ${MAX_PRESIGN_SECONDS} seconds, got ${seconds}`);
+    throw new RangeError(
+      `presign expiry must be an integer from 1 to ${MAX_PRESIGN_SECONDS} seconds, got ${seconds}`,
+    );
   }
 }

@@ -53,7 +53,16 @@ describe('S3ObjectStorage on an S3-compatible server', () => {
     const bytes = bytesOf(size, 42);
 
     it('streams 12 MiB with a 5 MiB threshold: progress reaches the size, bytes intact', async () => {
-      const storage = storageFor({ multipartThresholdBytes: 5 * MIB, partSizeBytes: 5 * MIB });
+      const client = s3.client();
+      const commands: string[] = [];
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          commands.push(String(context.commandName));
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const storage = storageFor({ client, multipartThresholdBytes: 5 * MIB, partSizeBytes: 5 * MIB });
       const seen: number[] = [];
       const info = unwrap(
         await storage.putStream('it/multipart/stream.bin', streamOf(bytes, 256 * 1024), {
@@ -62,7 +71,15 @@ describe('S3ObjectStorage on an S3-compatible server', () => {
         }),
       );
       expect(info).toMatchObject({ key: 'it/multipart/stream.bin', size, contentType: 'video/mp4' });
-      expect(info.etag).toMatch(/^"[0-9a-f]+-3"$/); // a multipart ETag: 3 parts of 5 + 5 + 2 MiB
+      // s3rver's ETag of a multipart object is the MD5 of the whole (S3's is "<md5 of md5s>-3").
+      expect(info.etag).toMatch(/^"[^"]+"$/);
+      expect(commands.sort()).toEqual([
+        'CompleteMultipartUploadCommand',
+        'CreateMultipartUploadCommand',
+        'UploadPartCommand',
+        'UploadPartCommand',
+        'UploadPartCommand', // 5 + 5 + 2 MiB
+      ]);
       expect(seen.length).toBeGreaterThanOrEqual(3);
       expect(seen.at(-1)).toBe(size);
       expect(seen.every((n, i) => i === 0 || n > seen[i - 1]!)).toBe(true);
@@ -88,7 +105,7 @@ describe('S3ObjectStorage on an S3-compatible server', () => {
         }),
       );
       expect(info.size).toBe(size);
-      expect(info.etag).toMatch(/-2"$/);
+      expect(seen.at(-2)).toBe(8 * MIB); // progress after each part: 8 MiB, then 12 MiB
       expect(seen.at(-1)).toBe(size);
       const body = unwrap(await storage.get('it/multipart/file.bin'));
       expect(sha256(await readAll(body.stream))).toBe(sha256(bytes));

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { WatchJob } from '../../application/watch-job.js';
+import { isTerminal } from '../../domain/job.js';
+import type { JobUpdate } from '../../ports/job-events.js';
+import { principalOf } from '../auth.js';
+import { sendError } from '../problem.js';
+import { JobIdParams, Problem } from '../schemas.js';
+
+/** Keep-alive comment period in ms (proxies close idle streams). */
+const HEARTBEAT_MS = 15_000;
+
+/** Server-Sent Events of a job's progress (the `text/event-stream` format of the WHATWG HTML standard). */
+export async function liveRoutes(app: FastifyInstance, deps: { readonly watchJob: WatchJob }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/videos/jobs/:jobId/events',
+    {
+      schema: {
+        operationId: 'streamJobEvents',
+        tags: ['videos'],
+        summary: 'Live progress as Server-Sent Events',
+        description:
+          'A `text/event-stream`: first `event: status` with the current state, then `event: progress` for every change (from any API or worker process), and `event: end` after a terminal status, when the stream closes. `data` is JSON: `{ jobId, status, progress: { stage, percent }, attempts, error, at, message? }`. A comment line is sent every 15 s to keep the connection open.',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        params: JobIdParams,
+        response: {
+          200: z.unknown().meta({ description: 'An event stream.', 'x-content-type': 'text/event-stream' }),
+          401: Problem,
+          404: Problem,
+          503: Problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      let open = false;
+      const pending: JobUpdate[] = [];
+      let stopWatch: (() => Promise<void>) | null = null;
+      const raw = reply.raw;
+      const close = (): void => {
+        clearInterval(heartbeat);
+        void stopWatch?.();
+        if (!raw.writableEnded) raw.end();
+      };
+      const send = (event: string, update: JobUpdate): void => {
+        raw.write(`event: ${event}\nid: ${update.at}\ndata: ${JSON.stringify(update)}\n\n`);
+        if (isTerminal(update.status)) {
+          raw.write(`event: end\ndata: {}\n\n`);
+          close();
+        }
+      };
+      const heartbeat = setInterval(() => {
+        if (open) raw.write(': keep-alive\n\n');
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+
+      const watched = await deps.watchJob.execute({
+        principal: principalOf(request),
+        jobId: request.params.jobId,
+        onUpdate: (u) => (open ? send('progress', u) : pending.push(u)),
+      });
+      if (watched.isErr()) {
+        clearInterval(heartbeat);
+        return sendError(reply, watched.error);
+      }
+      const watch = watched.value;
+      stopWatch = watch.stop;
+      reply.hijack();
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+      open = true;
+      request.raw.on('close', close);
+      send('status', watch.current);
+      for (const u of pending.splice(0)) if (!raw.writableEnded) send('progress', u);
+      return reply;
+    },
+  );
+}
