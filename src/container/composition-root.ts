@@ -21,6 +21,10 @@ import { KyselyJobRepository } from '../adapters/postgres/kysely-job-repository.
 import { KyselyUserRepository } from '../adapters/postgres/kysely-user-repository.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { createPgliteDatabase, type PgliteDatabaseHandle } from '../adapters/postgres/pglite-database.js';
+import { RedisCache } from '../adapters/redis/redis-cache.js';
+import { createRedisConnection, type RedisConnection } from '../adapters/redis/redis-connection.js';
+import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
+import { createRedisRateLimitStore } from '../adapters/redis/redis-rate-limit-store.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator.js';
 import { AuthenticateApiKey } from '../application/authenticate-api-key.js';
@@ -43,6 +47,8 @@ import { T } from './tokens.js';
 
 /** The opened database with its Kysely instance; known only here and in the adapters. */
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
+/** The shared Redis connection, when `REDIS_URL` is set. */
+export const RedisToken = token<RedisConnection>('Redis');
 
 /** Free-space thresholds of the data directory's filesystem, in bytes. */
 const DISK_DOWN_BELOW = 256 * 1024 * 1024;
@@ -190,9 +196,50 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
 
-  c.register(T.jobEvents, { lifetime: 'singleton', factory: () => new InProcessJobEvents({ logger }) });
-  c.register(T.cache, { lifetime: 'singleton', factory: () => new InMemoryCache({ maxEntries: 10_000 }) });
-  c.register(T.rateLimitStore, { lifetime: 'singleton', factory: () => null });
+  const redisConfig = config.redis;
+  if (redisConfig === null) {
+    c.register(T.jobEvents, { lifetime: 'singleton', factory: () => new InProcessJobEvents({ logger }) });
+    c.register(T.cache, { lifetime: 'singleton', factory: () => new InMemoryCache({ maxEntries: 10_000 }) });
+    c.register(T.rateLimitStore, { lifetime: 'singleton', factory: () => null });
+  } else {
+    c.register(RedisToken, {
+      lifetime: 'singleton',
+      factory: async () => {
+        const connection = createRedisConnection({
+          url: redisConfig.url,
+          commandTimeoutMs: redisConfig.commandTimeoutMs,
+          logger,
+        });
+        // Redis holds only what may be lost: start degraded when it is down (the outage is logged).
+        await connection.connect().catch(() => undefined);
+        return connection;
+      },
+      stop: (connection) => connection.close(),
+      health: async (connection): Promise<HealthResult> => {
+        const h = await connection.healthCheck();
+        return { status: h.status === 'up' ? 'up' : 'degraded', detail: h.detail };
+      },
+    });
+    c.register(T.jobEvents, {
+      lifetime: 'singleton',
+      factory: async (r) => new RedisJobEvents({ connection: await r.resolve(RedisToken), logger }),
+      // The factory above makes a RedisJobEvents; the token is typed by the port.
+      start: (events) => (events as RedisJobEvents).start(),
+      stop: (events) => (events as RedisJobEvents).close(),
+      health: (events): HealthResult => ({
+        status: (events as RedisJobEvents).isSubscribed() ? 'up' : 'degraded',
+        detail: { kind: 'redis-pubsub' },
+      }),
+    });
+    c.register(T.cache, {
+      lifetime: 'singleton',
+      factory: async (r) => new RedisCache({ connection: await r.resolve(RedisToken), logger }),
+    });
+    c.register(T.rateLimitStore, {
+      lifetime: 'singleton',
+      factory: async (r) => createRedisRateLimitStore({ connection: await r.resolve(RedisToken), logger }),
+    });
+  }
   c.register(T.identityVerifier, {
     lifetime: 'singleton',
     factory: () => {

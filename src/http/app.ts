@@ -158,6 +158,15 @@ export async function buildApp(
       return sendProblem(reply, { status: 500, code: 'INTERNAL_ERROR', title: 'Internal server error' });
     }
     const status = error.statusCode ?? 500;
+    if (error.code === 'RATE_LIMIT_UNAVAILABLE') {
+      return sendProblem(reply, {
+        status: 503,
+        code: 'RATE_LIMIT_UNAVAILABLE',
+        title: 'Service unavailable',
+        detail: 'Rate limits cannot be checked right now; try again shortly.',
+        headers: { 'retry-after': '1' },
+      });
+    }
     if (status >= 400 && status < 500) {
       return sendProblem(reply, {
         status,

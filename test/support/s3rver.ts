@@ -2,12 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { createS3Client } from '../../src/adapters/s3/s3-object-storage.js';
 
@@ -160,7 +156,10 @@ function makeServer(parts: ServerParts): S3TestServer {
     client,
     uniqueBucketName: (label) => {
       counter += 1;
-      const clean = label.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30);
+      const clean = label
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .slice(0, 30);
       return `fc-${clean}-${counter}-${randomBytes(4).toString('hex')}`.slice(0, 63).replace(/-+$/, '');
     },
     dropBucket: async (bucket) => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -8,7 +9,6 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
   UploadPartCommand,
   AbortMultipartUploadCommand,
@@ -16,7 +16,10 @@ import {
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Client, S3ObjectStorage } from '../../../src/adapters/s3/s3-object-storage.js';
-import { createS3ResiliencePolicy, type S3ResilienceOptions } from '../../../src/adapters/s3/s3-resilience.js';
+import {
+  createS3ResiliencePolicy,
+  type S3ResilienceOptions,
+} from '../../../src/adapters/s3/s3-resilience.js';
 import type { ResiliencePolicy } from '../../../src/adapters/resilience/resilience-policy.js';
 import { bytesOf, readAll, streamOf, unwrap } from '../../contract/object-storage.contract.js';
 
@@ -85,7 +88,12 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
       .resolves(headOk);
     const { storage, policy } = make();
     const info = unwrap(await storage.head('dev/o/j/video.mp4'));
-    expect(info).toMatchObject({ key: 'dev/o/j/video.mp4', size: 3, etag: '"abc"', contentType: 'text/plain' });
+    expect(info).toMatchObject({
+      key: 'dev/o/j/video.mp4',
+      size: 3,
+      etag: '"abc"',
+      contentType: 'text/plain',
+    });
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(3);
     expect(policy.state()).toMatchObject({
       circuit: 'closed',
@@ -105,7 +113,9 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
 
   it('does not retry 403 AccessDenied (exactly one call) and does not count it against the breaker', async () => {
     s3.on(GetObjectCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
-    const { storage, policy } = make({ breaker: { kind: 'consecutive', failures: 1, halfOpenAfterMs: 60_000 } });
+    const { storage, policy } = make({
+      breaker: { kind: 'consecutive', failures: 1, halfOpenAfterMs: 60_000 },
+    });
     const error = (await storage.get('dev/o/j/video.mp4'))._unsafeUnwrapErr();
     expect(error).toMatchObject({ type: 'StorageUnavailable', retryable: false });
     expect(error.type === 'StorageUnavailable' && error.message).toMatch(/AccessDenied \(HTTP 403\)/);
@@ -198,7 +208,9 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e1"', VersionId: 'v-123' });
     s3.on(HeadObjectCommand).resolves({ ...headOk, VersionId: 'v-123' });
     const { storage } = make();
-    const info = unwrap(await storage.putStream('a/b', streamOf(Buffer.from('abc')), { contentType: 'text/plain' }));
+    const info = unwrap(
+      await storage.putStream('a/b', streamOf(Buffer.from('abc')), { contentType: 'text/plain' }),
+    );
     expect(info).toMatchObject({ etag: '"e1"', versionId: 'v-123', size: 3 });
     expect(unwrap(await storage.head('a/b')).versionId).toBe('v-123');
   });
@@ -235,7 +247,10 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
     });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"whole-3"' });
     s3.on(AbortMultipartUploadCommand).resolves({});
-    const { storage } = make({}, { multipartThresholdBytes: 5 * 1024 * 1024, partSizeBytes: 5 * 1024 * 1024 });
+    const { storage } = make(
+      {},
+      { multipartThresholdBytes: 5 * 1024 * 1024, partSizeBytes: 5 * 1024 * 1024 },
+    );
     const bytes = bytesOf(12 * 1024 * 1024, 9);
     const seen: number[] = [];
     const info = unwrap(
@@ -271,9 +286,17 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
   it('lists every page and deletes a prefix in batches of 1000', async () => {
     const keys = Array.from({ length: 1500 }, (_, i) => `dev/o/${String(1499 - i).padStart(4, '0')}`);
     s3.on(ListObjectsV2Command)
-      .resolvesOnce({ Contents: keys.slice(0, 1000).map((Key) => ({ Key })), IsTruncated: true, NextContinuationToken: 't1' })
+      .resolvesOnce({
+        Contents: keys.slice(0, 1000).map((Key) => ({ Key })),
+        IsTruncated: true,
+        NextContinuationToken: 't1',
+      })
       .resolvesOnce({ Contents: keys.slice(1000).map((Key) => ({ Key })), IsTruncated: false })
-      .resolvesOnce({ Contents: keys.slice(0, 1000).map((Key) => ({ Key })), IsTruncated: true, NextContinuationToken: 't1' })
+      .resolvesOnce({
+        Contents: keys.slice(0, 1000).map((Key) => ({ Key })),
+        IsTruncated: true,
+        NextContinuationToken: 't1',
+      })
       .resolvesOnce({ Contents: keys.slice(1000).map((Key) => ({ Key })), IsTruncated: false });
     s3.on(DeleteObjectsCommand).resolves({});
     const { storage } = make();
@@ -289,7 +312,9 @@ describe('S3ObjectStorage under injected faults (aws-sdk-client-mock)', () => {
 
   it('fails deletePrefix when DeleteObjects reports per-key errors', async () => {
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'p/a' }, { Key: 'p/b' }], IsTruncated: false });
-    s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'p/b', Code: 'AccessDenied', Message: 'Access Denied' }] });
+    s3.on(DeleteObjectsCommand).resolves({
+      Errors: [{ Key: 'p/b', Code: 'AccessDenied', Message: 'Access Denied' }],
+    });
     const { storage } = make();
     const error = (await storage.deletePrefix('p/'))._unsafeUnwrapErr();
     expect(error).toMatchObject({ type: 'StorageUnavailable', retryable: false });
