@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
 import type { AuthenticateSession } from '../application/authenticate-session.js';
-import type { Principal } from '../domain/principal.js';
+import { isAdmin, type Principal } from '../domain/principal.js';
 import { sendError } from './problem.js';
 
 declare module 'fastify' {
@@ -64,4 +64,15 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === null) throw new Error('principalOf() on an unauthenticated route');
   return request.principal;
+}
+
+/**
+ * Admin guard for `/system/*` admin routes (role `admin` or API-key scope `admin`): sends a 403
+ * problem and returns `false` when the caller is not an admin. Use as
+ * `if (!requireAdmin(request, reply)) return reply;`.
+ */
+export function requireAdmin(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (isAdmin(principalOf(request))) return true;
+  void sendError(reply, { type: 'Forbidden', reason: 'This operation needs the admin role or the admin scope.' });
+  return false;
 }
