@@ -25,3 +25,9 @@ export interface Forbidden {
   readonly type: 'Forbidden';
   readonly reason: string;
 }
+
+/** The job is being rendered: it must be cancelled (and the cancel confirmed) before it can be deleted. */
+export interface JobProcessing {
+  readonly type: 'JobProcessing';
+  readonly jobId: string;
+}

@@ -1,10 +1,12 @@
-import type { ResultAsync } from 'neverthrow';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { PIPELINE_STAGES, type Job, type Stage } from '../domain/job.js';
 import type { JobEvent } from '../domain/job-event.js';
 import type { Principal } from '../domain/principal.js';
 import type { DatabaseUnavailable, JobNotFound } from '../ports/errors.js';
 import type { JobEventRepository } from '../ports/job-event-repository.js';
 import type { JobRepository } from '../ports/job-repository.js';
+import type { WebhookDeliveryRepository } from '../ports/webhook-delivery-repository.js';
+import type { WebhookDelivery } from '../domain/webhook-delivery.js';
 import { findOwnedJob } from './find-owned-job.js';
 
 /** How many log entries the metadata view summarises. */
@@ -28,26 +30,45 @@ export interface JobMetadata {
     /** The last entries, oldest first. */
     readonly recent: readonly JobEvent[];
   };
+  /** Deliveries of the job's webhook events (`callbackUrl`), oldest first; empty without a callback. */
+  readonly webhooks: readonly WebhookDelivery[];
 }
 
 /** Full metadata of the caller's job: spec, result (ffprobe facts), attempts, stage timings, log summary. */
 export class GetJobMetadata {
-  constructor(private readonly deps: { readonly jobs: JobRepository; readonly events: JobEventRepository }) {}
+  constructor(
+    private readonly deps: {
+      readonly jobs: JobRepository;
+      readonly events: JobEventRepository;
+      /** The webhook outbox; without it `webhooks` is always empty. */
+      readonly webhooks?: WebhookDeliveryRepository;
+    },
+  ) {}
 
   execute(input: {
     principal: Principal;
     jobId: string;
   }): ResultAsync<JobMetadata, JobNotFound | DatabaseUnavailable> {
     return findOwnedJob(this.deps.jobs, input.principal, input.jobId).andThen((job) =>
-      this.deps.events.list(job.id, { limit: EVENT_LIMIT }).map((page) => {
-        const byLevel: Record<string, number> = {};
-        for (const e of page.items) byLevel[e.level] = (byLevel[e.level] ?? 0) + 1;
-        return {
-          job,
-          timings: stageTimings(page.items, job),
-          events: { total: page.items.length, byLevel, recent: page.items.slice(-20) },
-        };
-      }),
+      this.deps.events
+        .list(job.id, { limit: EVENT_LIMIT })
+        .mapErr((e) => {
+          // No cursor is passed, so the store cannot refuse one: anything else is a bug.
+          if (e.type === 'InvalidCursor') throw new Error('event log refused a first page');
+          return e;
+        })
+        .andThen((page) =>
+          (this.deps.webhooks?.listForJob(job.id) ?? okAsync([])).map((webhooks) => {
+            const byLevel: Record<string, number> = {};
+            for (const e of page.items) byLevel[e.level] = (byLevel[e.level] ?? 0) + 1;
+            return {
+              job,
+              timings: stageTimings(page.items, job),
+              events: { total: page.items.length, byLevel, recent: page.items.slice(-20) },
+              webhooks,
+            };
+          }),
+        ),
     );
   }
 }

@@ -17,7 +17,9 @@ import type { VideoAsset } from '../domain/video-asset.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { ObjectStorage } from '../ports/object-storage.js';
+import type { PassageRetriever } from '../ports/passage-retriever.js';
 import type { RenderedVideo, RenderProgress, VideoRenderer } from '../ports/video-renderer.js';
 import type { JobActivity } from './job-activity.js';
 import { mutateJob } from './mutate-job.js';
@@ -94,9 +96,13 @@ export class ProcessNextJob {
       readonly storage: ObjectStorage;
       readonly clock: Clock;
       readonly logger: Logger;
+      /** Receives stage durations, attempt outcomes and failure codes. */
+      readonly metrics: Metrics;
       readonly settings: ProcessNextJobSettings;
       /** Source of randomness in [0, 1) for backoff jitter. */
       readonly random?: () => number;
+      /** Finds passages of uploaded documents for jobs with `useRag` (RAG); required by such jobs. */
+      readonly retriever?: PassageRetriever;
     },
   ) {
     this.random = deps.random ?? Math.random;
@@ -118,7 +124,12 @@ export class ProcessNextJob {
     }
     const job = claimed.value[0];
     if (job === undefined) return { kind: 'idle' };
-    return this.run(job, input.workerId, input.shutdown);
+    const started = this.deps.clock.now();
+    this.deps.metrics.jobStarted(secondsBetween(job.runAt, started));
+    const outcome = await this.run(job, input.workerId, input.shutdown);
+    if (outcome.kind !== 'idle')
+      this.deps.metrics.jobFinished(outcome.kind, secondsBetween(started, this.deps.clock.now()));
+    return outcome;
   }
 
   private async run(job: Job, workerId: string, shutdown: AbortSignal): Promise<ProcessOutcome> {
@@ -163,13 +174,17 @@ export class ProcessNextJob {
         attempt,
         workerId,
       });
+      const planningStarted = this.deps.clock.now();
       await progress.report({ stage: 'planning', percent: 0 });
-      const storyboard = planStoryboard(job.spec);
+      const retrieved = await this.retrievePassages(job, attempt);
+      if (retrieved.kind === 'error') return await this.failed(job, attempt, retrieved.error, log);
+      const storyboard = planStoryboard(job.spec, retrieved.passages);
       await progress.report({
         stage: 'planning',
         percent: 100,
         message: `Planned ${storyboard.scenes.length} scenes`,
       });
+      this.deps.metrics.stageCompleted('planning', secondsBetween(planningStarted, this.deps.clock.now()));
 
       const result = await renderer.render(
         { jobId: job.id, spec: job.spec, storyboard },
@@ -191,8 +206,11 @@ export class ProcessNextJob {
         );
       }
       rendered = result.value;
+      for (const [stage, seconds] of Object.entries(rendered.stageSeconds) as [Stage, number][])
+        this.deps.metrics.stageCompleted(stage, seconds);
       if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
 
+      const uploadStarted = this.deps.clock.now();
       await progress.report({ stage: 'uploading', percent: 0 });
       if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
       const uploaded = await this.upload(job, attempt, rendered, storedKeys, (p) =>
@@ -204,6 +222,7 @@ export class ProcessNextJob {
         if (stopReason !== null) return await this.stopped(job, attempt, stopReason, log);
         return await this.failed(job, attempt, uploaded.error, log);
       }
+      this.deps.metrics.stageCompleted('uploading', secondsBetween(uploadStarted, this.deps.clock.now()));
       if (stopReason === 'lease-lost' || stopReason === 'shutdown') {
         await this.deleteKeys(storedKeys, log);
         return await this.stopped(job, attempt, stopReason, log);
@@ -246,6 +265,49 @@ export class ProcessNextJob {
       shutdown.removeEventListener('abort', onShutdown);
       if (rendered !== null) await rendered.dispose().catch(() => undefined);
     }
+  }
+
+  /**
+   * RAG (planning stage): the passages of the job's source documents most relevant to its topic
+   * and context, with a JobEvent saying what was found or why retrieval failed. Jobs without
+   * `useRag` get no passages.
+   */
+  private async retrievePassages(
+    job: Job,
+    attempt: number,
+  ): Promise<{ kind: 'ok'; passages: string[] } | { kind: 'error'; error: JobError }> {
+    const rag = job.spec.rag;
+    if (!job.spec.useRag || rag === undefined || rag.sourceUploadIds.length === 0)
+      return { kind: 'ok', passages: [] };
+    const { retriever, activity } = this.deps;
+    if (retriever === undefined) {
+      const error = { code: 'RETRIEVAL_FAILED', message: 'no passage retriever is configured', retryable: false };
+      await activity.record(job, 'error', 'planning', `Retrieval failed: ${error.message}`, { attempt, error });
+      return { kind: 'error', error };
+    }
+    const found = await retriever.retrieve({
+      ownerId: job.ownerId,
+      uploadIds: rag.sourceUploadIds,
+      query: `${job.spec.topic}\n${job.spec.context}`,
+      topK: rag.topK,
+    });
+    if (found.isErr()) {
+      const error = { code: 'RETRIEVAL_FAILED', message: found.error.message, retryable: found.error.retryable };
+      await activity.record(job, 'error', 'planning', `Retrieval failed: ${found.error.message}`, {
+        attempt,
+        uploadId: found.error.uploadId,
+        retryable: found.error.retryable,
+      });
+      return { kind: 'error', error };
+    }
+    await activity.record(
+      job,
+      'info',
+      'planning',
+      `Retrieved ${found.value.length} passage(s) from ${rag.sourceUploadIds.length} document(s)`,
+      { attempt, passages: found.value.length, topK: rag.topK },
+    );
+    return { kind: 'ok', passages: found.value };
   }
 
   private async upload(
@@ -300,6 +362,7 @@ export class ProcessNextJob {
   }
 
   private async failed(job: Job, attempt: number, error: JobError, log: Logger): Promise<ProcessOutcome> {
+    this.deps.metrics.jobFailed(error.code, error.retryable);
     const backoffMs = backoffDelayMs(this.deps.settings.backoff, attempt, this.random());
     const failed = await mutateJob(this.deps.jobs, job.id, (j) =>
       failJob(j, { attempt, error, backoffMs, now: this.deps.clock.now() }),
@@ -434,6 +497,9 @@ class ProgressWriter {
     else await this.deps.activity.publish(stored.value, p.message);
   }
 }
+
+/** Seconds from `from` to `to` (never negative: the store's and the worker's clocks may differ). */
+const secondsBetween = (from: Date, to: Date): number => Math.max(0, (to.getTime() - from.getTime()) / 1000);
 
 /** Hex SHA-256 of a file's bytes, streamed. */
 async function sha256File(filePath: string): Promise<string> {

@@ -1,7 +1,7 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { InvalidVideoSpec } from '../domain/errors.js';
-import { createJob, JOB_PRIORITY, type Job } from '../domain/job.js';
-import { VideoSpec, type VideoSpecInput } from '../domain/video-spec.js';
+import type { Job } from '../domain/job.js';
+import type { VideoSpecInput } from '../domain/video-spec.js';
 import type { Clock } from '../ports/clock.js';
 import type { DatabaseUnavailable } from '../ports/errors.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -9,6 +9,8 @@ import type { JobRepository } from '../ports/job-repository.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { JobActivity } from './job-activity.js';
+import type { PrepareVideoSpec } from './prepare-video-spec.js';
+import { announceQueuedJobs, prepareQueuedJob } from './queued-job.js';
 
 export interface SubmitVideoJobInput {
   readonly ownerId: string;
@@ -32,46 +34,24 @@ export class SubmitVideoJob {
       readonly ids: IdGenerator;
       readonly logger: Logger;
       readonly settings: { readonly maxAttempts: number };
+      /** The merge step (configuration, preferences, upload checks); without it the spec is used as sent. */
+      readonly prepareSpec?: PrepareVideoSpec;
     },
   ) {}
 
   /** @returns the queued job, `InvalidVideoSpec` with field paths, or `DatabaseUnavailable`. */
   execute(input: SubmitVideoJobInput): ResultAsync<Job, SubmitVideoJobError> {
-    const priority = input.priority ?? 0;
-    const spec = VideoSpec.create(input.spec);
-    const priorityOk =
-      Number.isInteger(priority) && priority >= JOB_PRIORITY.min && priority <= JOB_PRIORITY.max;
-    if (spec.isErr() || !priorityOk) {
-      const issues = [
-        ...(spec.isErr() ? spec.error.issues : []),
-        ...(priorityOk
-          ? []
-          : [
-              {
-                path: 'priority',
-                message: `must be an integer from ${JOB_PRIORITY.min} to ${JOB_PRIORITY.max}`,
-              },
-            ]),
-      ];
-      return errAsync({ type: 'InvalidVideoSpec', issues });
-    }
-    const job = createJob({
-      id: this.deps.ids.next(),
-      ownerId: input.ownerId,
-      spec: spec.value,
-      priority,
-      maxAttempts: this.deps.settings.maxAttempts,
-      batchId: input.batchId ?? null,
-      now: this.deps.clock.now(),
-    });
-    return this.deps.jobs.insert(job).map(async (stored) => {
-      await this.deps.activity.record(stored, 'info', 'lifecycle', 'Job queued', {
-        priority: stored.priority,
-        quality: stored.spec.quality,
-      });
-      await this.deps.signal.notify().catch((error: unknown) => {
-        this.deps.logger.warn({ err: String(error) }, 'work signal failed; workers will poll');
-      });
+    // Merge step: request > configuration > preferences (see prepare-video-spec.ts).
+    const prepared: ResultAsync<VideoSpecInput, SubmitVideoJobError> =
+      this.deps.prepareSpec?.execute(input.ownerId, input.spec) ?? okAsync(input.spec);
+    return prepared.andThen((spec) => this.queue({ ...input, spec }));
+  }
+
+  private queue(input: SubmitVideoJobInput): ResultAsync<Job, SubmitVideoJobError> {
+    const job = prepareQueuedJob(this.deps, input);
+    if (job.isErr()) return errAsync(job.error);
+    return this.deps.jobs.insert(job.value).map(async (stored) => {
+      await announceQueuedJobs(this.deps, [stored]);
       return stored;
     });
   }

@@ -51,6 +51,7 @@ export const envSchema = z.object({
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  UPLOAD_MAX_BYTES: int(1, 5 * 1024 * 1024 * 1024).default(50 * 1024 * 1024),
   PRESIGN_EXPIRES_SECONDS: int(1, 7 * 24 * 3600).default(900),
 
   DATABASE_URL: optionalString.pipe(
@@ -98,9 +99,68 @@ export const envSchema = z.object({
 
   RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(600),
   RATE_LIMIT_FAIL_OPEN: z.stringbool().default(true),
+  BATCH_MAX_JOBS: int(1, 1000).default(50),
+
+  WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .refine(isWebhookSecret, 'must be "whsec_" followed by base64 of 24 to 64 random bytes')
+      .optional(),
+  ),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: optionalString.pipe(z.stringbool().optional()),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .trim()
+    .default('5s,5m,30m,2h,5h,10h,10h')
+    .transform((v, ctx) => {
+      const delays = parseDurationList(v);
+      if (delays === null)
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations like 5s,5m,2h or 10ms' });
+      return delays ?? [];
+    }),
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
+  WS_PING_INTERVAL_MS: int(10, 600_000).default(30_000),
+
+  CORS_ORIGINS: optionalString,
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(16, 'must be at least 16 characters (use a random secret)')
+      .regex(/^\S+$/, 'must not contain whitespace')
+      .optional(),
+  ),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).optional(),
+  PRESSURE_MAX_HEAP_USED_BYTES: int(0, Number.MAX_SAFE_INTEGER).optional(),
+  PRESSURE_MAX_RSS_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(0),
+  PRESSURE_RETRY_AFTER_SECONDS: int(1, 3600).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A Standard Webhooks signing secret: `whsec_` + base64 of 24 to 64 bytes. */
+function isWebhookSecret(value: string): boolean {
+  if (!value.startsWith('whsec_')) return false;
+  const b64 = value.slice('whsec_'.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
+  const bytes = Buffer.from(b64, 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `"5s,5m,2h"` -> `[5000, 300000, 7200000]`; `null` when any item is malformed. Empty list allowed (`""`: no retries). */
+export function parseDurationList(text: string): number[] | null {
+  if (text.trim() === '') return [];
+  const out: number[] = [];
+  for (const item of text.split(',')) {
+    const m = /^\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(item);
+    const unit = m?.[2] === undefined ? undefined : DURATION_UNITS_MS[m[2]];
+    if (m?.[1] === undefined || unit === undefined) return null;
+    out.push(Number(m[1]) * unit);
+  }
+  return out;
+}
 
 /** The validated, nested configuration the composition root reads. Durations in ms. */
 export interface Config {
@@ -151,6 +211,33 @@ export interface Config {
     } | null;
   };
   readonly rateLimit: { readonly perMinute: number; readonly failOpen: boolean };
+  /** Largest accepted upload (`POST /uploads/content`), in bytes. */
+  readonly uploads: { readonly maxBytes: number };
+  /** Most jobs one `POST /videos/batch` may queue. */
+  readonly batch: { readonly maxJobs: number };
+  readonly webhooks: {
+    /** Standard Webhooks signing secret (`whsec_...`); `undefined` in development/test = generate one at start. */
+    readonly signingSecret: string | undefined;
+    /** Whether callback URLs may resolve to loopback/private/link-local networks (SSRF guard off). */
+    readonly allowPrivateNetworks: boolean;
+    readonly timeoutMs: number;
+    /** Delays before attempts 2, 3, ... in ms. */
+    readonly retryScheduleMs: readonly number[];
+    readonly pollIntervalMs: number;
+  };
+  readonly websocket: { readonly pingIntervalMs: number };
+  /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty: same-origin only. */
+  readonly cors: { readonly origins: readonly string[] };
+  /** `GET /metrics`: the scraper's bearer token, if any (else admins; open outside production). */
+  readonly metrics: { readonly token: string | undefined };
+  /** Backpressure thresholds (503 + Retry-After past any of them); 0 disables one. */
+  readonly pressure: {
+    readonly maxEventLoopDelayMs: number;
+    /** Default: 90% of the V8 heap limit. */
+    readonly maxHeapUsedBytes: number | undefined;
+    readonly maxRssBytes: number;
+    readonly retryAfterSeconds: number;
+  };
   readonly queue: {
     readonly leaseMs: number;
     readonly maxAttempts: number;
@@ -220,6 +307,14 @@ export function loadConfig(
   }
   if ((e.AWS_ACCESS_KEY_ID === undefined) !== (e.AWS_SECRET_ACCESS_KEY === undefined))
     problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither');
+  const corsOrigins = (e.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS: ${origin} must be an origin like https://app.example.com (no path)`);
+  }
   if (e.APP_ENV === 'production') {
     const missing: string[] = [];
     if (!e.DATABASE_URL)
@@ -227,6 +322,7 @@ export function loadConfig(
     if (!e.S3_BUCKET) missing.push('S3_BUCKET (S3 or S3-compatible storage; local disk is for development)');
     if (!e.REDIS_URL)
       missing.push('REDIS_URL (Redis for live progress across instances, cache and rate limits)');
+    if (!e.WEBHOOK_SECRET) missing.push('WEBHOOK_SECRET (whsec_ + base64; signs webhook events)');
     if (!e.FRAMECAST_API_KEY && !clerkOn)
       missing.push('FRAMECAST_API_KEY or CLERK_* (production never generates a development key)');
     for (const m of missing) problems.push(`APP_ENV=production needs ${m}`);
@@ -290,6 +386,25 @@ export function loadConfig(
           : null,
     },
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, failOpen: e.RATE_LIMIT_FAIL_OPEN },
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES },
+    batch: { maxJobs: e.BATCH_MAX_JOBS },
+    webhooks: {
+      signingSecret: e.WEBHOOK_SECRET,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? e.APP_ENV !== 'production',
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+    },
+    websocket: { pingIntervalMs: e.WS_PING_INTERVAL_MS },
+    cors: { origins: corsOrigins },
+    metrics: { token: e.METRICS_TOKEN },
+    pressure: {
+      // Off by default in tests: a test process blocks its loop for seconds while it builds apps.
+      maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS ?? (e.APP_ENV === 'test' ? 0 : 1000),
+      maxHeapUsedBytes: e.PRESSURE_MAX_HEAP_USED_BYTES,
+      maxRssBytes: e.PRESSURE_MAX_RSS_BYTES,
+      retryAfterSeconds: e.PRESSURE_RETRY_AFTER_SECONDS,
+    },
     queue: {
       leaseMs: e.QUEUE_LEASE_SECONDS * 1000,
       maxAttempts: e.QUEUE_MAX_ATTEMPTS,
@@ -313,6 +428,7 @@ const SECRET_KEYS = /key|secret|password|token|connectionstring|url|credentials|
 export function redactConfig(config: Config): unknown {
   const walk = (value: unknown, key: string): unknown => {
     if (value === undefined || value === null) return value;
+    if (Array.isArray(value)) return value.map((v: unknown) => walk(v, key));
     if (typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     }

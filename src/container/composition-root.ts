@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
+import { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
 import { ClerkIdentityVerifier } from '../adapters/clerk/clerk-identity-verifier.js';
 import { InMemoryCache } from '../adapters/memory/in-memory-cache.js';
 import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js';
@@ -26,6 +27,11 @@ import { createRedisConnection, type RedisConnection } from '../adapters/redis/r
 import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
 import { createRedisRateLimitStore } from '../adapters/redis/redis-rate-limit-store.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
+import { AsyncLocalLogContext } from '../adapters/system/async-local-log-context.js';
+import { NodeRuntimeStats } from '../adapters/system/node-runtime-stats.js';
+import { PromMetrics } from '../adapters/prometheus/prom-metrics.js';
+import { GetQueueStatus } from '../application/get-queue-status.js';
+import { GetSystemMetrics } from '../application/get-system-metrics.js';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator.js';
 import { AuthenticateApiKey } from '../application/authenticate-api-key.js';
 import { AuthenticateSession } from '../application/authenticate-session.js';
@@ -38,9 +44,20 @@ import { ProcessNextJob } from '../application/process-next-job.js';
 import { RecoverExpiredLeases } from '../application/recover-expired-leases.js';
 import { SubmitVideoJob } from '../application/submit-video-job.js';
 import { WatchJob } from '../application/watch-job.js';
+import { KyselyBatchRepository } from '../adapters/postgres/kysely-batch-repository.js';
+import { KyselyIdempotencyStore } from '../adapters/postgres/kysely-idempotency-store.js';
+import { CancelBatch } from '../application/cancel-batch.js';
+import { GetBatch } from '../application/get-batch.js';
+import { IdempotentExecution } from '../application/idempotent-execution.js';
+import { SubmitBatch } from '../application/submit-batch.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../ports/logger.js';
 import { Worker } from '../worker/worker.js';
+import { NodeHttpWebhookSender } from '../adapters/http-client/node-http-webhook-sender.js';
+import { KyselyWebhookDeliveryRepository } from '../adapters/postgres/kysely-webhook-delivery-repository.js';
+import { DispatchWebhooks } from '../application/dispatch-webhooks.js';
+import { presentJob } from '../http/job-presenter.js';
+import { WebhookDispatchLoop } from '../worker/webhook-dispatch-loop.js';
 import { Container, type HealthResult } from './container.js';
 import { token } from './token.js';
 import { T } from './tokens.js';
@@ -49,6 +66,8 @@ import { T } from './tokens.js';
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
 /** The shared Redis connection, when `REDIS_URL` is set. */
 export const RedisToken = token<RedisConnection>('Redis');
+/** The prom-client adapter behind both `T.metrics` and `T.metricsExposition`. */
+const PromMetricsToken = token<PromMetrics>('PromMetrics');
 
 /** Free-space thresholds of the data directory's filesystem, in bytes. */
 const DISK_DOWN_BELOW = 256 * 1024 * 1024;
@@ -68,10 +87,15 @@ export interface CompositionOptions {
  */
 export function createContainer(config: Config, options: CompositionOptions = {}): Container {
   const c = new Container({ stopTimeoutMs: 15_000 });
-  const logger = options.logger ?? (createPinoLogger({ level: config.log.level }) as unknown as Logger);
+  // Every log line written while an HTTP request runs carries its id (the HTTP adapter sets it).
+  const logContext = new AsyncLocalLogContext();
+  const logger =
+    options.logger ??
+    (createPinoLogger({ level: config.log.level, context: () => logContext.current() }) as unknown as Logger);
 
   c.registerInstance(T.config, config);
   c.registerInstance(T.logger, logger);
+  c.registerInstance(T.logContext, logContext);
   c.register(T.clock, { lifetime: 'singleton', factory: () => new SystemClock() });
   c.register(T.ids, { lifetime: 'singleton', factory: () => new UuidV7IdGenerator() });
 
@@ -142,14 +166,31 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   });
   c.register(T.users, { lifetime: 'singleton', factory: async (r) => new KyselyUserRepository(await db(r)) });
 
+  const storageConfig = config.storage;
   c.register(T.storage, {
     lifetime: 'singleton',
-    factory: () => new DiskObjectStorage({ rootDir: config.storage.rootDir }),
+    factory: async () => {
+      if (storageConfig.kind === 'disk') return new DiskObjectStorage({ rootDir: storageConfig.rootDir });
+      const storage = new S3ObjectStorage({
+        bucket: storageConfig.bucket,
+        region: storageConfig.region,
+        ...(storageConfig.endpoint !== undefined ? { endpoint: storageConfig.endpoint } : {}),
+        forcePathStyle: storageConfig.forcePathStyle,
+        ...(storageConfig.credentials !== undefined ? { credentials: storageConfig.credentials } : {}),
+        multipartThresholdBytes: storageConfig.multipartThresholdBytes,
+        createBucketIfMissing: storageConfig.createBucket,
+      });
+      const checked = await storage.ensureBucket();
+      if (checked.isErr()) throw new Error(checked.error.message);
+      return storage;
+    },
     health: async (storage): Promise<HealthResult> => {
+      const kind = storageConfig.kind;
+      const breaker = storage instanceof S3ObjectStorage ? { breaker: storage.resilienceState() } : {};
       const checked = await storage.check();
       return checked.isOk()
-        ? { status: 'up', detail: { kind: 'disk' } }
-        : { status: 'down', detail: { kind: 'disk', error: checked.error.message } };
+        ? { status: 'up', detail: { kind, ...breaker } }
+        : { status: 'down', detail: { kind, error: checked.error.message, ...breaker } };
     },
   });
 
@@ -314,6 +355,51 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         settings: { maxAttempts: config.queue.maxAttempts },
       }),
   });
+  c.register(T.batches, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyBatchRepository(await db(r)),
+  });
+  c.register(T.idempotencyStore, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyIdempotencyStore(await db(r)),
+  });
+  c.register(T.idempotentExecution, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new IdempotentExecution({
+        store: await r.resolve(T.idempotencyStore),
+        clock: await r.resolve(T.clock),
+        ids: await r.resolve(T.ids),
+        logger: await r.resolve(T.logger),
+      }),
+  });
+  c.register(T.submitBatch, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new SubmitBatch({
+        batches: await r.resolve(T.batches),
+        activity: await r.resolve(T.activity),
+        signal: await r.resolve(T.workSignal),
+        clock: await r.resolve(T.clock),
+        ids: await r.resolve(T.ids),
+        logger: await r.resolve(T.logger),
+        settings: { maxAttempts: config.queue.maxAttempts, maxJobsPerBatch: config.batch.maxJobs },
+      }),
+  });
+  c.register(T.getBatch, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetBatch({ batches: await r.resolve(T.batches) }),
+  });
+  c.register(T.cancelBatch, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new CancelBatch({
+        batches: await r.resolve(T.batches),
+        jobs: await r.resolve(T.jobs),
+        activity: await r.resolve(T.activity),
+        clock: await r.resolve(T.clock),
+      }),
+  });
   c.register(T.getJobStatus, {
     lifetime: 'singleton',
     factory: async (r) =>
@@ -326,7 +412,11 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   c.register(T.getJobMetadata, {
     lifetime: 'singleton',
     factory: async (r) =>
-      new GetJobMetadata({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
+      new GetJobMetadata({
+        jobs: await r.resolve(T.jobs),
+        events: await r.resolve(T.jobEventLog),
+        webhooks: await r.resolve(T.webhookDeliveries),
+      }),
   });
   c.register(T.openJobAsset, {
     lifetime: 'singleton',
@@ -360,6 +450,36 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         ids: await r.resolve(T.ids),
       }),
   });
+  // Operations: one prom-client Registry per container (never the global one).
+  c.register(PromMetricsToken, {
+    lifetime: 'singleton',
+    factory: async (r) => {
+      const jobs = await r.resolve(T.jobs);
+      return new PromMetrics({
+        queueDepth: async () => {
+          const counts = await jobs.countByStatus();
+          return counts.isOk() ? counts.value : null;
+        },
+      });
+    },
+  });
+  c.register(T.metrics, { lifetime: 'singleton', factory: (r) => r.resolve(PromMetricsToken) });
+  c.register(T.metricsExposition, { lifetime: 'singleton', factory: (r) => r.resolve(PromMetricsToken) });
+  c.register(T.runtimeStats, {
+    lifetime: 'singleton',
+    factory: () => new NodeRuntimeStats(),
+    start: (stats) => (stats as NodeRuntimeStats).start(),
+    stop: (stats) => (stats as NodeRuntimeStats).stop(),
+  });
+  c.register(T.getSystemMetrics, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new GetSystemMetrics({ jobs: await r.resolve(T.jobs), runtime: await r.resolve(T.runtimeStats) }),
+  });
+  c.register(T.getQueueStatus, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetQueueStatus({ jobs: await r.resolve(T.jobs) }),
+  });
   c.register(T.processNextJob, {
     lifetime: 'singleton',
     factory: async (r) =>
@@ -370,6 +490,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         storage: await r.resolve(T.storage),
         clock: await r.resolve(T.clock),
         logger: await r.resolve(T.logger),
+        metrics: await r.resolve(T.metrics),
         settings: {
           leaseMs: config.queue.leaseMs,
           storagePrefix: config.storage.prefix,
@@ -410,5 +531,75 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       detail: { id: worker.id, concurrency: config.worker.concurrency, busy: worker.busy },
     }),
   });
+  registerWebhooks(c, config, logger);
   return c;
+}
+
+/** Claim lease of a webhook attempt beyond the sender's timeout, in ms. */
+const WEBHOOK_LEASE_MARGIN_MS = 30_000;
+/** Webhook deliveries claimed and sent at once per pass. */
+const WEBHOOK_BATCH_SIZE = 10;
+
+/**
+ * Webhooks (DESIGN §5 `callbackUrl`): the outbox repository, the signed sender with its SSRF
+ * guard, the DispatchWebhooks use case, and its loop, started only where the worker runs.
+ */
+function registerWebhooks(c: Container, config: Config, logger: Logger): void {
+  const settings = config.webhooks;
+  c.register(T.webhookDeliveries, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyWebhookDeliveryRepository((await r.resolve(DatabaseToken)).db),
+  });
+  c.register(T.webhookSender, {
+    lifetime: 'singleton',
+    factory: () => {
+      let secret = settings.signingSecret;
+      if (secret === undefined) {
+        // Production refuses to start without WEBHOOK_SECRET (config); elsewhere, one per run.
+        secret = `whsec_${randomBytes(32).toString('base64')}`;
+        logger.warn(
+          {},
+          `WEBHOOK_SECRET is not set: webhooks are signed with a key generated for this run: ${secret}`,
+        );
+      }
+      return new NodeHttpWebhookSender({
+        secret,
+        timeoutMs: settings.timeoutMs,
+        allowPrivateNetworks: settings.allowPrivateNetworks,
+      });
+    },
+  });
+  c.register(T.dispatchWebhooks, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new DispatchWebhooks({
+        deliveries: await r.resolve(T.webhookDeliveries),
+        jobs: await r.resolve(T.jobs),
+        sender: await r.resolve(T.webhookSender),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+        presentJob: (job) => presentJob(job),
+        settings: {
+          batchSize: WEBHOOK_BATCH_SIZE,
+          leaseMs: settings.timeoutMs + WEBHOOK_LEASE_MARGIN_MS,
+          retryScheduleMs: settings.retryScheduleMs,
+          jitter: 0.2,
+        },
+      }),
+  });
+  c.register(T.webhookDispatchLoop, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new WebhookDispatchLoop({
+        dispatchWebhooks: await r.resolve(T.dispatchWebhooks),
+        logger: await r.resolve(T.logger),
+        settings: { intervalMs: settings.pollIntervalMs, batchSize: WEBHOOK_BATCH_SIZE },
+      }),
+    // Runs where the job worker runs (`npm start` with WORKER_CONCURRENCY > 0, `npm run worker`).
+    start: (loop) => {
+      if (config.worker.concurrency > 0) loop.start();
+    },
+    stop: (loop) => loop.stop(),
+    health: (loop): HealthResult => ({ status: 'up', detail: loop.status }),
+  });
 }

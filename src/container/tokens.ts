@@ -24,6 +24,22 @@ import type { UserRepository } from '../ports/user-repository.js';
 import type { VideoRenderer } from '../ports/video-renderer.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { Worker } from '../worker/worker.js';
+import type { DispatchWebhooks } from '../application/dispatch-webhooks.js';
+import type { WebhookDeliveryRepository } from '../ports/webhook-delivery-repository.js';
+import type { WebhookSender } from '../ports/webhook-sender.js';
+import type { WebhookDispatchLoop } from '../worker/webhook-dispatch-loop.js';
+import type { GetQueueStatus } from '../application/get-queue-status.js';
+import type { GetSystemMetrics } from '../application/get-system-metrics.js';
+import type { LogContext } from '../ports/log-context.js';
+import type { Metrics } from '../ports/metrics.js';
+import type { MetricsExposition } from '../ports/metrics-exposition.js';
+import type { RuntimeStats } from '../ports/runtime-stats.js';
+import type { CancelBatch } from '../application/cancel-batch.js';
+import type { GetBatch } from '../application/get-batch.js';
+import type { IdempotentExecution } from '../application/idempotent-execution.js';
+import type { SubmitBatch } from '../application/submit-batch.js';
+import type { BatchRepository } from '../ports/batch-repository.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import { token } from './token.js';
 
 /** Typed tokens of every registration; the composition root binds them, tests override them. */
@@ -58,6 +74,25 @@ export const T = {
   ensureBootstrapApiKey: token<EnsureBootstrapApiKey>('EnsureBootstrapApiKey'),
   worker: token<Worker>('Worker'),
   diskSpace: token<DiskSpace>('DiskSpace'),
+  /** Batches (DESIGN §5 /videos/batch) and idempotency keys (`Idempotency-Key`). */
+  batches: token<BatchRepository>('BatchRepository'),
+  idempotencyStore: token<IdempotencyStore>('IdempotencyStore'),
+  idempotentExecution: token<IdempotentExecution>('IdempotentExecution'),
+  submitBatch: token<SubmitBatch>('SubmitBatch'),
+  getBatch: token<GetBatch>('GetBatch'),
+  cancelBatch: token<CancelBatch>('CancelBatch'),
+  /** Webhooks (DESIGN §5 `callbackUrl`): the outbox, the signed sender, the use case and its loop. */
+  webhookDeliveries: token<WebhookDeliveryRepository>('WebhookDeliveryRepository'),
+  webhookSender: token<WebhookSender>('WebhookSender'),
+  dispatchWebhooks: token<DispatchWebhooks>('DispatchWebhooks'),
+  webhookDispatchLoop: token<WebhookDispatchLoop>('WebhookDispatchLoop'),
+  /** Operations (DESIGN §5 /system/metrics, /system/queue-status, /metrics). */
+  metrics: token<Metrics>('Metrics'),
+  metricsExposition: token<MetricsExposition>('MetricsExposition'),
+  runtimeStats: token<RuntimeStats>('RuntimeStats'),
+  logContext: token<LogContext>('LogContext'),
+  getSystemMetrics: token<GetSystemMetrics>('GetSystemMetrics'),
+  getQueueStatus: token<GetQueueStatus>('GetQueueStatus'),
 } as const;
 
 /** Free space of the data directory's filesystem. */

@@ -17,11 +17,19 @@ import {
 import type { Container } from '../container/container.js';
 import { T } from '../container/tokens.js';
 import { registerAuth } from './auth.js';
+import { registerBackpressure, registerCompression, registerCors } from './cross-cutting.js';
+import { registerHttpMetrics } from './http-metrics.js';
+import { polishOpenApi } from './openapi.js';
+import { registerRequestLogContext } from './request-log-context.js';
+import { operationsRoutes } from './routes/operations.js';
+import { prometheusRoutes } from './routes/prometheus.js';
 import { docsRoutes } from './docs.js';
 import { API_PREFIX } from './job-presenter.js';
 import { sendProblem } from './problem.js';
 import { liveRoutes } from './routes/live.js';
+import { wsRoutes } from './routes/ws.js';
 import { systemRoutes, type DependencyHealth } from './routes/system.js';
+import { batchRoutes } from './routes/batches.js';
 import { videoRoutes } from './routes/videos.js';
 
 /** Health checks whose failure makes the service unready (503). */
@@ -84,6 +92,8 @@ export async function buildApp(
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerRequestLogContext(app, await container.resolve(T.logContext));
+  registerHttpMetrics(app, await container.resolve(T.metrics));
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -104,6 +114,9 @@ export async function buildApp(
     },
     crossOriginEmbedderPolicy: false,
   });
+  await registerCors(app, config.cors.origins);
+  await registerCompression(app);
+  const pressureHealth = await registerBackpressure(app, config.pressure);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -128,13 +141,18 @@ export async function buildApp(
             bearerFormat: 'JWT',
             description: 'A Clerk session token (when the server is configured with Clerk).',
           },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The `METRICS_TOKEN` of the server, for Prometheus scrapers (`GET /metrics` only).',
+          },
         },
       },
     },
     transform: createJsonSchemaTransform({
       skipList: ['/openapi.json', '/redoc', '/redoc/redoc.standalone.js'],
     }),
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (documentObject) => polishOpenApi(jsonSchemaTransformObject(documentObject)),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -223,9 +241,15 @@ export async function buildApp(
         ...(r.detail !== undefined ? { detail: r.detail } : {}),
       };
     }
+    checks['Pressure'] = pressureHealth();
     return checks;
   };
 
+  const [getSystemMetrics, getQueueStatus, metricsExposition] = await Promise.all([
+    container.resolve(T.getSystemMetrics),
+    container.resolve(T.getQueueStatus),
+    container.resolve(T.metricsExposition),
+  ]);
   const rateLimitStore = (await container.resolve(T.rateLimitStore)) as FastifyRateLimitStoreCtor | null;
   await app.register(
     async (api) => {
@@ -252,7 +276,15 @@ export async function buildApp(
             },
           ),
       });
-      await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset });
+      const idempotency = await container.resolve(T.idempotentExecution);
+      await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, idempotency });
+      await batchRoutes(api, {
+        submitBatch: await container.resolve(T.submitBatch),
+        getBatch: await container.resolve(T.getBatch),
+        cancelBatch: await container.resolve(T.cancelBatch),
+        idempotency,
+        maxJobs: config.batch.maxJobs,
+      });
       await liveRoutes(api, { watchJob });
       await systemRoutes(api, {
         checkHealth,
@@ -260,10 +292,33 @@ export async function buildApp(
         version: packageVersion(),
         startedAt,
       });
+      await operationsRoutes(api, {
+        getSystemMetrics,
+        getQueueStatus,
+        describeContainer: () => container.describe(),
+      });
     },
     { prefix: API_PREFIX },
   );
   await app.register(docsRoutes);
+  // WS /ws/jobs/{jobId}: outside /api/v1 (DESIGN §5), authenticated the same way.
+  await app.register(async (ws) =>
+    wsRoutes(ws, {
+      watchJob,
+      authenticateApiKey,
+      authenticateSession,
+      pingIntervalMs: config.websocket.pingIntervalMs,
+    }),
+  );
+  await app.register(async (root) =>
+    prometheusRoutes(root, {
+      exposition: metricsExposition,
+      token: config.metrics.token,
+      openWithoutToken: config.env !== 'production',
+      authenticateApiKey,
+      authenticateSession,
+    }),
+  );
 
   app.addHook('onClose', async () => {
     await container.stop();

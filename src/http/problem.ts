@@ -14,9 +14,28 @@ import type {
   VersionConflict,
 } from '../ports/errors.js';
 import type { ProblemBody } from './schemas.js';
+import type { InvalidUploadRequest, UnsupportedMediaType, UploadTooLarge } from '../application/upload-content.js';
+import type { UploadInUse } from '../application/delete-upload.js';
+import type { InvalidConfiguration } from '../domain/configuration.js';
+import type { ConfigurationNameTaken, ConfigurationNotFound } from '../ports/configuration-repository.js';
+import type { UploadNotFound } from '../ports/upload-repository.js';
+import type {
+  IdempotencyKeyInProgress,
+  IdempotencyKeyReused,
+  InvalidIdempotencyKey,
+} from '../application/idempotent-execution.js';
+import type { BatchNotFound, BatchTooLarge, InvalidBatch } from '../domain/batch.js';
 
 /** Every expected error a use case can return to the HTTP adapter. */
 export type AppError =
+  | UploadNotFound
+  | UploadTooLarge
+  | UnsupportedMediaType
+  | InvalidUploadRequest
+  | UploadInUse
+  | ConfigurationNotFound
+  | ConfigurationNameTaken
+  | InvalidConfiguration
   | InvalidVideoSpec
   | IllegalJobTransition
   | LeaseLost
@@ -29,7 +48,13 @@ export type AppError =
   | StorageUnavailable
   | DatabaseUnavailable
   | Unauthenticated
-  | Forbidden;
+  | Forbidden
+  | InvalidBatch
+  | BatchTooLarge
+  | BatchNotFound
+  | InvalidIdempotencyKey
+  | IdempotencyKeyReused
+  | IdempotencyKeyInProgress;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -130,6 +155,105 @@ export function problemFor(error: AppError): ProblemDraft {
       };
     case 'Forbidden':
       return { status: 403, code: 'FORBIDDEN', title: 'Forbidden', detail: error.reason };
+    case 'InvalidBatch':
+      return {
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        title: 'Validation failed',
+        detail: `The batch has ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}; no job was created.`,
+        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
+      };
+    case 'BatchTooLarge':
+      return {
+        status: 422,
+        code: 'BATCH_TOO_LARGE',
+        title: 'Batch too large',
+        detail: `The batch lists ${error.size} jobs but the limit is ${error.limit} (BATCH_MAX_JOBS); split it into batches of at most ${error.limit} jobs.`,
+        errors: [{ path: 'jobs', message: `must list at most ${error.limit} jobs`, location: 'body' }],
+      };
+    case 'BatchNotFound':
+      return {
+        status: 404,
+        code: 'BATCH_NOT_FOUND',
+        title: 'Batch not found',
+        detail: `No batch ${error.batchId} for this caller.`,
+      };
+    case 'InvalidIdempotencyKey':
+      return {
+        status: 422,
+        code: 'INVALID_IDEMPOTENCY_KEY',
+        title: 'Invalid idempotency key',
+        detail: `The Idempotency-Key header ${error.reason}.`,
+        errors: [{ path: 'idempotency-key', message: error.reason, location: 'headers' }],
+      };
+    case 'IdempotencyKeyReused':
+      return {
+        status: 422,
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        title: 'Idempotency key reused',
+        detail:
+          'This Idempotency-Key was already used with a different request body; send a new key for a new request.',
+      };
+    case 'IdempotencyKeyInProgress':
+      return {
+        status: 409,
+        code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+        title: 'Request in progress',
+        detail: `A request with this Idempotency-Key is still being processed (waited ${Math.round(error.waitedMs)} ms); retry shortly.`,
+        headers: { 'retry-after': '1' },
+      };
+    case 'UploadNotFound':
+      return {
+        status: 404,
+        code: 'UPLOAD_NOT_FOUND',
+        title: 'Upload not found',
+        detail: `No upload ${error.uploadId} for this caller.`,
+      };
+    case 'UploadTooLarge':
+      return {
+        status: 413,
+        code: 'UPLOAD_TOO_LARGE',
+        title: 'Payload too large',
+        detail: `The file is larger than the limit of ${error.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was stored.`,
+      };
+    case 'UnsupportedMediaType':
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        title: 'Unsupported media type',
+        detail: `Accepted: PNG, JPEG, WebP, GIF images; MP3, WAV, Ogg, FLAC, M4A/AAC audio; PDF, and UTF-8 text named .txt, .md or .markdown (the type is read from the content, not from Content-Type). Here: ${error.reason}.`,
+      };
+    case 'InvalidUploadRequest':
+    case 'InvalidConfiguration':
+      return {
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        title: 'Validation failed',
+        detail: `The request has ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}.`,
+        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
+      };
+    case 'UploadInUse':
+      return {
+        status: 409,
+        code: 'UPLOAD_IN_USE',
+        title: 'Upload in use',
+        detail: `Upload ${error.uploadId} is used by queued or processing job(s) ${error.jobIds.join(', ')}; delete it once they have finished or been cancelled.`,
+      };
+    case 'ConfigurationNotFound':
+      return {
+        status: 404,
+        code: 'CONFIGURATION_NOT_FOUND',
+        title: 'Configuration not found',
+        detail: `No configuration ${error.configurationId} for this caller.`,
+      };
+    case 'ConfigurationNameTaken':
+      return {
+        status: 409,
+        code: 'CONFIGURATION_NAME_TAKEN',
+        title: 'Configuration name taken',
+        detail: `You already have a configuration named ${JSON.stringify(error.name)}.`,
+        errors: [{ path: 'name', message: 'is already used by another of your configurations', location: 'body' }],
+      };
     default: {
       const unreachable: never = error;
       throw new Error(`unmapped error ${JSON.stringify(unreachable)}`);

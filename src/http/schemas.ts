@@ -183,6 +183,20 @@ export const JobMetadataResponse = z
       byLevel: z.record(z.string(), z.number().int()),
       recent: z.array(JobEventResponse),
     }),
+    webhooks: z
+      .array(
+        z.object({
+          id: z.string().describe('The `webhook-id` header: the same on every attempt.'),
+          eventType: z.enum(['job.completed', 'job.failed', 'job.cancelled']),
+          status: z.enum(['pending', 'delivered', 'failed']),
+          attempts: z.number().int(),
+          lastStatusCode: z.number().int().nullable(),
+          lastError: z.string().nullable(),
+          nextAttemptAt: z.iso.datetime().nullable(),
+          deliveredAt: z.iso.datetime().nullable(),
+        }),
+      )
+      .describe('Deliveries of the job\'s webhook events to its `callbackUrl` (empty without one).'),
   })
   .meta({ id: 'JobMetadata', description: 'Everything known about a job.' });
 

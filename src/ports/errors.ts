@@ -30,6 +30,18 @@ export interface VersionConflict {
   readonly expectedVersion: number;
 }
 
+/** A page cursor that this store did not make (malformed, tampered or for another sort order). */
+export interface InvalidCursor {
+  readonly type: 'InvalidCursor';
+  /** The first characters of the cursor, for the message. */
+  readonly cursor: string;
+}
+
+export const invalidCursor = (cursor: string): InvalidCursor => ({
+  type: 'InvalidCursor',
+  cursor: cursor.slice(0, 64),
+});
+
 export const databaseUnavailable = (cause: unknown): DatabaseUnavailable => ({
   type: 'DatabaseUnavailable',
   message: cause instanceof Error ? cause.message : String(cause),

@@ -21,4 +21,13 @@ export interface UserRepository {
     now: Date;
   }): ResultAsync<UserRecord, DatabaseUnavailable>;
   findById(id: string): ResultAsync<UserRecord | null, DatabaseUnavailable>;
+  /**
+   * Replaces the user's preferences (a JSON object) and sets `updatedAt` to `now`.
+   * @returns the updated user, or `null` when there is no such user.
+   */
+  updatePreferences(
+    id: string,
+    preferences: Readonly<Record<string, unknown>>,
+    now: Date,
+  ): ResultAsync<UserRecord | null, DatabaseUnavailable>;
 }

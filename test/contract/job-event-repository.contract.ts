@@ -20,7 +20,8 @@ const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
 
 /**
  * Runs the {@link JobEventRepository} contract against one adapter: round trip, oldest-first
- * order with ties broken by id, cursor pagination, isolation between jobs, invalid cursors.
+ * order with ties broken by id, cursor pagination, isolation between jobs, invalid cursors
+ * (`InvalidCursor`), level filters and deletion of a job's events.
  *
  * @param adapterName shown in the suite name: `JobEventRepository contract [<adapterName>]`.
  * @param makeSubject makes a fresh, empty store for each test.
@@ -149,11 +150,49 @@ export function describeJobEventRepositoryContract(
       expect((await list(jobId, 10_000)).items).toHaveLength(3);
     });
 
-    it('rejects a cursor it did not make (programmer error: the call rejects)', async () => {
+    it('answers InvalidCursor for a cursor it did not make', async () => {
       const jobId = await newJobId();
-      await expect(
-        async () => await repo.list(jobId, { limit: 10, cursor: 'not a cursor!' }),
-      ).rejects.toThrow(/cursor/);
+      for (const cursor of ['not a cursor!', 'bm9wZQ', Buffer.from('x|y').toString('base64url'), '']) {
+        expect((await repo.list(jobId, { limit: 10, cursor }))._unsafeUnwrapErr()).toEqual({
+          type: 'InvalidCursor',
+          cursor: cursor.slice(0, 64),
+        });
+      }
+    });
+
+    it('filters by level, paging over the matching events only', async () => {
+      const jobId = await newJobId();
+      const levels = ['info', 'warn', 'info', 'error', 'debug', 'warn', 'error'] as const;
+      const events = levels.map((level, i) => event(jobId, i * 10, { level }));
+      for (const e of events) await append(e);
+      const wanted = events.filter((e) => e.level === 'warn' || e.level === 'error');
+      const seen: JobEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (
+          await repo.list(jobId, {
+            limit: 3,
+            levels: ['warn', 'error'],
+            ...(cursor !== undefined ? { cursor } : {}),
+          })
+        )._unsafeUnwrap();
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(wanted);
+      expect((await repo.list(jobId, { limit: 10, levels: [] }))._unsafeUnwrap().items).toEqual(events);
+    });
+
+    it('deletes every event of one job and only of that job', async () => {
+      const one = await newJobId();
+      const two = await newJobId();
+      for (let i = 0; i < 3; i += 1) await append(event(one, i));
+      const kept = event(two, 5);
+      await append(kept);
+      expect((await repo.deleteForJob(one))._unsafeUnwrap()).toBe(3);
+      expect(await list(one, 10)).toEqual({ items: [], nextCursor: null });
+      expect((await list(two, 10)).items).toEqual([kept]);
+      expect((await repo.deleteForJob(one))._unsafeUnwrap()).toBe(0);
     });
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/job.js';
 import type { VideoAsset } from '../../src/domain/video-asset.js';
 import { VideoSpec } from '../../src/domain/video-spec.js';
-import type { JobRepository } from '../../src/ports/job-repository.js';
+import type { JobListQuery, JobRepository } from '../../src/ports/job-repository.js';
 
 /** One fresh, empty store per test. */
 export interface JobRepositorySubject {
@@ -475,6 +475,212 @@ export function describeJobRepositoryContract(
         const [claimed] = await claim(1);
         expect((await repo.queuePosition(claimed!.id))._unsafeUnwrap()).toBeNull();
         expect((await repo.queuePosition(randomUUID()))._unsafeUnwrap()).toBeNull();
+      });
+    });
+
+    describe('list', () => {
+      const jobOf = (
+        ownerId: string,
+        createdAt: Date,
+        changes: Partial<Pick<Job, 'status' | 'batchId' | 'id'>> = {},
+      ): Job => ({
+        ...createJob({ id: randomUUID(), ownerId, spec, maxAttempts: 3, now: createdAt }),
+        ...(changes.status !== undefined && changes.status !== 'queued'
+          ? { status: changes.status, finishedAt: changes.status === 'processing' ? null : createdAt }
+          : {}),
+        ...(changes.status === 'processing'
+          ? { attempts: 1, lease: { workerId: 'w', expiresAt: at(subject.now(), 60_000) } }
+          : {}),
+        ...(changes.batchId !== undefined ? { batchId: changes.batchId } : {}),
+        ...(changes.id !== undefined ? { id: changes.id } : {}),
+      });
+      const page = async (query: Partial<JobListQuery> = {}) =>
+        (await repo.list({ ownerId: 'owner-1', sort: 'desc', limit: 100, ...query }))._unsafeUnwrap();
+      const ids = (jobs: readonly Job[]) => jobs.map((j) => j.id);
+      /** Follows nextCursor to the end, returning every page's ids. */
+      const allPages = async (query: Partial<JobListQuery>): Promise<string[][]> => {
+        const pages: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const p = await page({ ...query, ...(cursor !== undefined ? { cursor } : {}) });
+          pages.push(ids(p.items));
+          cursor = p.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        return pages;
+      };
+
+      it('lists only the owner’s jobs, newest first by default order desc, every field intact', async () => {
+        const mine = [0, 1, 2].map((i) => jobOf('owner-1', at(t0, i * 1_000)));
+        const theirs = jobOf('owner-2', at(t0, 500));
+        for (const job of [...mine, theirs]) await insert(job);
+        const listed = await page();
+        expect(listed).toEqual({ items: [...mine].reverse(), nextCursor: null });
+        expect(ids((await page({ sort: 'asc' })).items)).toEqual(ids(mine));
+      });
+
+      it('lists every owner’s jobs when ownerId is null', async () => {
+        const a = await insert(jobOf('owner-1', at(t0, 1)));
+        const b = await insert(jobOf('owner-2', at(t0, 2)));
+        expect(ids((await page({ ownerId: null, sort: 'asc' })).items)).toEqual([a.id, b.id]);
+      });
+
+      it('filters by one or several statuses, batch and creation window (after inclusive, before exclusive)', async () => {
+        const queued = await insert(jobOf('owner-1', at(t0, 0)));
+        const failed = await insert(jobOf('owner-1', at(t0, 1_000), { status: 'failed' }));
+        const done = await insert(jobOf('owner-1', at(t0, 2_000), { status: 'completed', batchId: 'b-1' }));
+        const running = await insert(
+          jobOf('owner-1', at(t0, 3_000), { status: 'processing', batchId: 'b-1' }),
+        );
+        expect(ids((await page({ statuses: ['failed'] })).items)).toEqual([failed.id]);
+        expect(ids((await page({ statuses: ['queued', 'completed'], sort: 'asc' })).items)).toEqual([
+          queued.id,
+          done.id,
+        ]);
+        expect(ids((await page({ statuses: [] })).items)).toHaveLength(4);
+        expect(ids((await page({ batchId: 'b-1', sort: 'asc' })).items)).toEqual([done.id, running.id]);
+        expect(
+          ids((await page({ createdAfter: at(t0, 1_000), createdBefore: at(t0, 3_000), sort: 'asc' })).items),
+        ).toEqual([failed.id, done.id]);
+        expect(ids((await page({ batchId: 'b-1', statuses: ['processing'] })).items)).toEqual([running.id]);
+      });
+
+      it('pages with an opaque cursor in both directions, ties in time broken by id', async () => {
+        const jobs = Array.from({ length: 7 }, (_, i) =>
+          jobOf('owner-1', at(t0, Math.floor(i / 2) * 1_000), { id: `job-${String(i).padStart(2, '0')}` }),
+        );
+        for (const job of [...jobs].reverse()) await insert(job);
+        expect(await allPages({ sort: 'asc', limit: 3 })).toEqual([
+          ['job-00', 'job-01', 'job-02'],
+          ['job-03', 'job-04', 'job-05'],
+          ['job-06'],
+        ]);
+        expect(await allPages({ sort: 'desc', limit: 2 })).toEqual([
+          ['job-06', 'job-05'],
+          ['job-04', 'job-03'],
+          ['job-02', 'job-01'],
+          ['job-00'],
+        ]);
+        // A last page that is exactly full ends without a cursor.
+        expect(await allPages({ sort: 'asc', limit: 7 })).toEqual([ids(jobs)]);
+      });
+
+      it('keeps pages stable while jobs are inserted: no duplicates, no gaps', async () => {
+        const jobs = Array.from({ length: 6 }, (_, i) => jobOf('owner-1', at(t0, i * 1_000)));
+        for (const job of jobs) await insert(job);
+        const first = await page({ limit: 2 });
+        expect(ids(first.items)).toEqual([jobs[5]!.id, jobs[4]!.id]);
+        // Newer jobs arrive while the client pages through older ones.
+        await insert(jobOf('owner-1', at(t0, 10_000)));
+        await insert(jobOf('owner-1', at(t0, 4_500)));
+        const seen = [...ids(first.items)];
+        let cursor = first.nextCursor;
+        while (cursor !== null) {
+          const next = await page({ limit: 2, cursor });
+          seen.push(...ids(next.items));
+          cursor = next.nextCursor;
+        }
+        expect(seen.slice(0, 2)).toEqual([jobs[5]!.id, jobs[4]!.id]);
+        expect(seen.slice(2)).toEqual([jobs[3]!, jobs[2]!, jobs[1]!, jobs[0]!].map((j) => j.id));
+      });
+
+      it('clamps the page size to 1–100', async () => {
+        for (let i = 0; i < 3; i += 1) await insert(jobOf('owner-1', at(t0, i)));
+        expect((await page({ limit: 0 })).items).toHaveLength(1);
+        expect((await page({ limit: 1_000 })).items).toHaveLength(3);
+      });
+
+      it('answers InvalidCursor for a cursor it did not make or made for the other order', async () => {
+        for (let i = 0; i < 3; i += 1) await insert(jobOf('owner-1', at(t0, i)));
+        const { nextCursor } = await page({ limit: 1, sort: 'desc' });
+        expect(nextCursor).toEqual(expect.any(String));
+        for (const cursor of ['garbage!', 'Zm9v', nextCursor!.slice(0, -2), '']) {
+          expect(
+            (await repo.list({ ownerId: 'owner-1', sort: 'desc', limit: 5, cursor }))._unsafeUnwrapErr(),
+          ).toEqual({ type: 'InvalidCursor', cursor: cursor.slice(0, 64) });
+        }
+        expect(
+          (
+            await repo.list({ ownerId: 'owner-1', sort: 'asc', limit: 5, cursor: nextCursor! })
+          )._unsafeUnwrapErr(),
+        ).toMatchObject({ type: 'InvalidCursor' });
+      });
+    });
+
+    describe('delete', () => {
+      it('deletes a job at its stored version', async () => {
+        const job = await insert(newJob());
+        const other = await insert(newJob());
+        (await repo.delete(job.id, job.version))._unsafeUnwrap();
+        expect((await repo.findById(job.id))._unsafeUnwrapErr()).toEqual({
+          type: 'JobNotFound',
+          jobId: job.id,
+        });
+        expect(await find(other.id)).toEqual(other);
+      });
+
+      it('keeps a job that changed meanwhile (VersionConflict) and answers JobNotFound for a missing one', async () => {
+        const job = await insert(newJob());
+        const [claimed] = await claim(1);
+        expect((await repo.delete(job.id, job.version))._unsafeUnwrapErr()).toEqual({
+          type: 'VersionConflict',
+          id: job.id,
+          expectedVersion: job.version,
+        });
+        expect(await find(job.id)).toEqual(claimed);
+        const missing = randomUUID();
+        expect((await repo.delete(missing, 1))._unsafeUnwrapErr()).toEqual({
+          type: 'JobNotFound',
+          jobId: missing,
+        });
+      });
+    });
+
+    describe('statsForOwner', () => {
+      const finished = (ownerId: string, startedMs: number, seconds: number, sizeBytes: number): Job => ({
+        ...createJob({ id: randomUUID(), ownerId, spec, maxAttempts: 3, now: at(t0, startedMs - 500) }),
+        status: 'completed',
+        attempts: 1,
+        progress: { stage: 'done', percent: 100 },
+        result: { ...asset, sizeBytes },
+        startedAt: at(t0, startedMs),
+        finishedAt: at(t0, startedMs + seconds * 1_000),
+        updatedAt: at(t0, startedMs + seconds * 1_000),
+      });
+
+      it('answers zeros and nulls for an owner without jobs', async () => {
+        expect((await repo.statsForOwner('nobody', t0))._unsafeUnwrap()).toEqual({
+          counts: { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 },
+          total: 0,
+          completedSince: 0,
+          averageProcessingSeconds: null,
+          p95ProcessingSeconds: null,
+          storedBytes: 0,
+        });
+      });
+
+      it('counts by status, completed since a time, processing seconds (mean, p95) and stored bytes', async () => {
+        const durations = [10, 20, 30, 40, 100];
+        for (const [i, seconds] of durations.entries())
+          await insert(finished('owner-1', i * 1_000_000, seconds, 1_000 * (i + 1)));
+        await insert(newJob());
+        await insert({
+          ...newJob(),
+          status: 'failed',
+          finishedAt: t0,
+          error: { code: 'X', message: 'm', retryable: false },
+        });
+        await insert(finished('owner-2', 0, 999, 1_000_000));
+
+        const stats = (await repo.statsForOwner('owner-1', at(t0, 2_000_000)))._unsafeUnwrap();
+        expect(stats).toMatchObject({
+          counts: { queued: 1, processing: 0, completed: 5, failed: 1, cancelled: 0 },
+          total: 7,
+          completedSince: 3,
+          storedBytes: 15_000,
+        });
+        expect(stats.averageProcessingSeconds).toBeCloseTo(40, 6);
+        // percentile_cont(0.95) over [10, 20, 30, 40, 100]: 40 + 0.8 * (100 - 40).
+        expect(stats.p95ProcessingSeconds).toBeCloseTo(88, 6);
       });
     });
 

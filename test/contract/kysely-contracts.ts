@@ -1,9 +1,11 @@
 import { KyselyApiKeyRepository } from '../../src/adapters/postgres/kysely-api-key-repository.js';
+import { KyselyAuditLog } from '../../src/adapters/postgres/kysely-audit-log.js';
 import { KyselyJobEventRepository } from '../../src/adapters/postgres/kysely-job-event-repository.js';
 import { KyselyJobRepository } from '../../src/adapters/postgres/kysely-job-repository.js';
 import { KyselyUserRepository } from '../../src/adapters/postgres/kysely-user-repository.js';
 import type { TestDatabases } from '../support/databases.js';
 import { describeApiKeyRepositoryContract } from './api-key-repository.contract.js';
+import { describeAuditLogContract } from './audit-log.contract.js';
 import { describeJobEventRepositoryContract } from './job-event-repository.contract.js';
 import { describeJobRepositoryContract } from './job-repository.contract.js';
 import { describeUserRepositoryContract } from './user-repository.contract.js';
@@ -34,5 +36,9 @@ export function describeKyselyContracts(source: TestDatabases): void {
   describeUserRepositoryContract(name, async () => {
     const t = await source.open();
     return { repo: new KyselyUserRepository(t.db), close: () => t.close() };
+  });
+  describeAuditLogContract(name, async () => {
+    const t = await source.open();
+    return { log: new KyselyAuditLog(t.db), close: () => t.close() };
   });
 }

@@ -1,9 +1,11 @@
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
+import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log.js';
 import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
 import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { describeApiKeyRepositoryContract } from './api-key-repository.contract.js';
+import { describeAuditLogContract } from './audit-log.contract.js';
 import { describeJobEventRepositoryContract } from './job-event-repository.contract.js';
 import { describeJobRepositoryContract } from './job-repository.contract.js';
 import { describeUserRepositoryContract } from './user-repository.contract.js';
@@ -44,5 +46,10 @@ describeApiKeyRepositoryContract('memory', async () => ({
 
 describeUserRepositoryContract('memory', async () => ({
   repo: new InMemoryUserRepository(),
+  close: () => Promise.resolve(),
+}));
+
+describeAuditLogContract('memory', async () => ({
+  log: new InMemoryAuditLog(),
   close: () => Promise.resolve(),
 }));

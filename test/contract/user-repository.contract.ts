@@ -77,5 +77,38 @@ export function describeUserRepositoryContract(
     it('answers null for an unknown user', async () => {
       expect((await repo.findById('nobody'))._unsafeUnwrap()).toBeNull();
     });
+
+    it('replaces the preferences of a user, which a later upsert keeps', async () => {
+      (await repo.upsert({ id: 'user_1', email: 'a@example.com', role: 'user', now: T1 }))._unsafeUnwrap();
+      const first = { defaultQuality: 'high', extra: { theme: 'dark', list: [1, 'two', null] } };
+      (await repo.updatePreferences('user_1', first, T1))._unsafeUnwrap();
+      const second = { defaultAspectRatio: '9:16', defaultNarration: false };
+      const updated = (await repo.updatePreferences('user_1', second, T2))._unsafeUnwrap();
+      expect(updated).toEqual({
+        id: 'user_1',
+        email: 'a@example.com',
+        role: 'user',
+        preferences: second,
+        createdAt: T1,
+        updatedAt: T2,
+      });
+      expect((await repo.findById('user_1'))._unsafeUnwrap()?.preferences).toEqual(second);
+      (await repo.upsert({ id: 'user_1', email: 'new@example.com', role: 'user', now: T2 }))._unsafeUnwrap();
+      expect((await repo.findById('user_1'))._unsafeUnwrap()?.preferences).toEqual(second);
+    });
+
+    it('answers null when updating the preferences of an unknown user, storing nothing', async () => {
+      expect((await repo.updatePreferences('nobody', { defaultQuality: 'low' }, T1))._unsafeUnwrap()).toBeNull();
+      expect((await repo.findById('nobody'))._unsafeUnwrap()).toBeNull();
+    });
+
+    it('hands out copies of preferences', async () => {
+      (await repo.upsert({ id: 'user_1', email: null, role: 'user', now: T1 }))._unsafeUnwrap();
+      const prefs = { extra: { a: 1 } };
+      const updated = (await repo.updatePreferences('user_1', prefs, T2))._unsafeUnwrap();
+      prefs.extra.a = 2;
+      (updated!.preferences['extra'] as { a: number }).a = 3;
+      expect((await repo.findById('user_1'))._unsafeUnwrap()?.preferences).toEqual({ extra: { a: 1 } });
+    });
   });
 }

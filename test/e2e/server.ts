@@ -4,6 +4,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BUILT_MAIN = path.join(ROOT, 'dist/src/main.js');
+export const BUILT_WORKER = path.join(ROOT, 'dist/src/worker-main.js');
 
 export interface RunningServer {
   readonly child: ChildProcess;
@@ -16,11 +17,18 @@ export interface RunningServer {
 
 /**
  * Spawns the built server (`dist/src/main.js`, built by `npm test`'s build step) with `env`,
- * on a free port, and waits until it prints where it listens.
+ * on a free port, and waits until it prints where it listens — or, with `entry: 'worker'`, the
+ * worker process (`dist/src/worker-main.js`) until it reports running (`baseUrl` is then its name).
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [BUILT_MAIN], {
+export async function startServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry: 'api' | 'worker' = 'api',
+): Promise<RunningServer> {
+  const main = entry === 'api' ? BUILT_MAIN : BUILT_WORKER;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const ready = entry === 'api' ? /listening on (http:\/\/[^\s]+)/ : /(worker \S+) running/;
+  const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', APP_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +43,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
       timeoutMs,
     );
     const check = (): void => {
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = ready.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

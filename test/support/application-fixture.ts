@@ -5,6 +5,7 @@ import { InMemoryCache } from '../../src/adapters/memory/in-memory-cache.js';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
 import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
 import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
+import { InMemoryMetrics } from '../../src/adapters/memory/in-memory-metrics.js';
 import { InMemoryObjectStorage } from '../../src/adapters/memory/in-memory-object-storage.js';
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import { InProcessJobEvents } from '../../src/adapters/memory/in-process-job-events.js';
@@ -31,12 +32,20 @@ import type { VideoSpecInput } from '../../src/domain/video-spec.js';
 import type { ByteRange } from '../../src/domain/byte-range.js';
 import type {
   DatabaseUnavailable,
+  InvalidCursor,
   JobNotFound,
   ObjectNotFound,
   StorageUnavailable,
   VersionConflict,
 } from '../../src/ports/errors.js';
-import type { JobCounts, JobRepository, LeaseRenewal } from '../../src/ports/job-repository.js';
+import type {
+  JobCounts,
+  JobListQuery,
+  JobPage,
+  JobRepository,
+  LeaseRenewal,
+  OwnerJobStats,
+} from '../../src/ports/job-repository.js';
 import type { JobUpdate } from '../../src/ports/job-events.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type {
@@ -143,6 +152,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
   const users = new InMemoryUserRepository();
   const storage = new InMemoryObjectStorage({ clock });
   const logger = new RecordingLogger();
+  const metrics = new InMemoryMetrics();
   const live = new InProcessJobEvents({ logger });
   const signal = new InProcessWorkSignal();
   const cache = new InMemoryCache({ now: () => clock.now().getTime() });
@@ -168,6 +178,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
       storage: seenStorage,
       clock,
       logger,
+      metrics,
       settings: { ...processSettings, ...overrides.settings },
       random: () => settings.random,
     });
@@ -207,6 +218,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
     users,
     storage,
     logger,
+    metrics,
     live,
     signal,
     cache,
@@ -338,6 +350,24 @@ export class DelegatingJobRepository implements JobRepository {
   }
   countByStatus(): ResultAsync<JobCounts, DatabaseUnavailable> {
     return this.inner.countByStatus();
+  }
+  list(query: JobListQuery): ResultAsync<JobPage, InvalidCursor | DatabaseUnavailable> {
+    return this.inner.list(query);
+  }
+  delete(
+    jobId: string,
+    expectedVersion: number,
+  ): ResultAsync<void, JobNotFound | VersionConflict | DatabaseUnavailable> {
+    return this.inner.delete(jobId, expectedVersion);
+  }
+  statsForOwner(ownerId: string, since: Date): ResultAsync<OwnerJobStats, DatabaseUnavailable> {
+    return this.inner.statsForOwner(ownerId, since);
+  }
+  throughputStats(windowMs: number): ReturnType<JobRepository['throughputStats']> {
+    return this.inner.throughputStats(windowMs);
+  }
+  queueSnapshot(runningLimit: number): ReturnType<JobRepository['queueSnapshot']> {
+    return this.inner.queueSnapshot(runningLimit);
   }
   ping(): ResultAsync<void, DatabaseUnavailable> {
     return this.inner.ping();

@@ -32,7 +32,7 @@ export interface TestDatabases {
   dispose(): Promise<void>;
 }
 
-const TABLES = ['job_events', 'jobs', 'users', 'api_keys'] as const;
+const TABLES = ['job_events', 'jobs', 'users', 'api_keys', 'audit_log'] as const;
 
 /**
  * One in-memory PGlite for the whole test file (a new PGlite costs 4–8 s of initdb, so never one
@@ -52,7 +52,8 @@ export function pgliteTestDatabases(): TestDatabases {
     required: false,
     async open() {
       const { db } = await handle();
-      await sql`TRUNCATE ${sql.join(TABLES.map((t) => sql.table(t)))}`.execute(db);
+      // CASCADE: tables of later migrations that reference these are emptied too.
+      await sql`TRUNCATE ${sql.join(TABLES.map((t) => sql.table(t)))} CASCADE`.execute(db);
       return { db, close: () => Promise.resolve() };
     },
     async dispose() {

@@ -8,6 +8,7 @@ import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-r
 import { InMemoryObjectStorage } from '../../src/adapters/memory/in-memory-object-storage.js';
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import { InProcessWorkSignal } from '../../src/adapters/memory/in-process-work-signal.js';
+import { InMemoryWebhookDeliveryRepository } from '../../src/adapters/memory/in-memory-webhook-delivery-repository.js';
 import { createPinoLogger } from '../../src/adapters/pino/pino-logger.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { hashApiKey } from '../../src/application/api-keys.js';
@@ -62,6 +63,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   container.override(T.users, users);
   container.override(T.storage, storage);
   container.override(T.workSignal, new InProcessWorkSignal());
+  container.override(T.webhookDeliveries, new InMemoryWebhookDeliveryRepository(() => jobs.snapshot(), clock));
   const app = await buildApp(container);
   await container.start();
 

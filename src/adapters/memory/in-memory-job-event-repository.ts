@@ -1,7 +1,11 @@
-import { ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { JobEvent } from '../../domain/job-event.js';
-import type { DatabaseUnavailable } from '../../ports/errors.js';
-import type { JobEventPage, JobEventRepository } from '../../ports/job-event-repository.js';
+import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
+import type {
+  JobEventPage,
+  JobEventPageQuery,
+  JobEventRepository,
+} from '../../ports/job-event-repository.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
 const later = <T, E>(step: () => Result<T, E>): ResultAsync<T, E> =>
@@ -20,7 +24,8 @@ const byTimeThenId = (a: { at: Date; id: string }, b: { at: Date; id: string }):
 const encodeCursor = (event: JobEvent): string =>
   Buffer.from(`${event.at.toISOString()}|${event.id}`, 'utf8').toString('base64url');
 
-function decodeCursor(text: string): { at: Date; id: string } {
+/** The position of a cursor made by {@link encodeCursor}, or `null` for any other text. */
+function decodeCursor(text: string): { at: Date; id: string } | null {
   const decoded = Buffer.from(text, 'base64url').toString('utf8');
   const bar = decoded.indexOf('|');
   const at = new Date(bar > 0 ? decoded.slice(0, bar) : Number.NaN);
@@ -31,7 +36,7 @@ function decodeCursor(text: string): { at: Date; id: string } {
     id.length === 0 ||
     Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url') !== text
   )
-    throw new TypeError(`invalid cursor "${text.slice(0, 64)}"`);
+    return null;
   return { at, id };
 }
 
@@ -57,18 +62,31 @@ export class InMemoryJobEventRepository implements JobEventRepository {
     });
   }
 
-  /** @throws TypeError (the ResultAsync rejects) when `cursor` was not made by this repository. */
   list(
     jobId: string,
-    page: { limit: number; cursor?: string },
-  ): ResultAsync<JobEventPage, DatabaseUnavailable> {
-    return later(() => {
+    page: JobEventPageQuery,
+  ): ResultAsync<JobEventPage, InvalidCursor | DatabaseUnavailable> {
+    return later((): Result<JobEventPage, InvalidCursor> => {
       const limit = Math.min(500, Math.max(1, Number.isFinite(page.limit) ? Math.floor(page.limit) : 1));
       const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
-      const rest = (this.events.get(jobId) ?? []).filter((e) => after === null || byTimeThenId(e, after) > 0);
+      if (page.cursor !== undefined && after === null) return err(invalidCursor(page.cursor));
+      const levels = page.levels ?? [];
+      const rest = (this.events.get(jobId) ?? []).filter(
+        (e) =>
+          (after === null || byTimeThenId(e, after) > 0) && (levels.length === 0 || levels.includes(e.level)),
+      );
       const items = rest.slice(0, limit).map(copy);
       const last = items[items.length - 1];
       return ok({ items, nextCursor: rest.length > limit && last !== undefined ? encodeCursor(last) : null });
+    });
+  }
+
+  deleteForJob(jobId: string): ResultAsync<number, DatabaseUnavailable> {
+    return later(() => {
+      const log = this.events.get(jobId) ?? [];
+      for (const e of log) this.ids.delete(e.id);
+      this.events.delete(jobId);
+      return ok(log.length);
     });
   }
 }

@@ -1,8 +1,25 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { claimJob, expireLease, JOB_STATUSES, renewLease, type Job } from '../../domain/job.js';
 import type { Clock } from '../../ports/clock.js';
-import type { DatabaseUnavailable, JobNotFound, VersionConflict } from '../../ports/errors.js';
-import type { JobCounts, JobRepository, LeaseRenewal } from '../../ports/job-repository.js';
+import {
+  invalidCursor,
+  type DatabaseUnavailable,
+  type InvalidCursor,
+  type JobNotFound,
+  type VersionConflict,
+} from '../../ports/errors.js';
+import {
+  JOB_LIST_MAX_LIMIT,
+  type JobCounts,
+  type JobListQuery,
+  type JobPage,
+  type JobRepository,
+  type LeaseRenewal,
+  type OwnerJobStats,
+  type QueueSnapshot,
+  type ThroughputStats,
+} from '../../ports/job-repository.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
 const later = <T, E>(step: () => Result<T, E>): ResultAsync<T, E> =>
@@ -38,6 +55,25 @@ function byClaimOrder(a: Job, b: Job): number {
     a.createdAt.getTime() - b.createdAt.getTime() ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
+}
+
+/** Listing order: createdAt, then id (byte order, as the SQL adapter's `COLLATE "C"`). */
+function byCreation(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const clampListLimit = (limit: number): number =>
+  Math.min(JOB_LIST_MAX_LIMIT, Math.max(1, Number.isFinite(limit) ? Math.floor(limit) : 1));
+
+/** PostgreSQL's `percentile_cont(p)` over ascending `sorted` values (linear interpolation); `null` when empty. */
+function percentileCont(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const position = p * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const lo = sorted[lower] ?? 0;
+  const hi = sorted[upper] ?? lo;
+  return lo + (hi - lo) * (position - lower);
 }
 
 /**
@@ -140,8 +176,159 @@ export class InMemoryJobRepository implements JobRepository {
     });
   }
 
+  list(query: JobListQuery): ResultAsync<JobPage, InvalidCursor | DatabaseUnavailable> {
+    return later((): Result<JobPage, InvalidCursor> => {
+      const after = query.cursor === undefined ? null : decodeKeysetCursor(query.cursor, query.sort);
+      if (query.cursor !== undefined && after === null) return err(invalidCursor(query.cursor));
+      const limit = clampListLimit(query.limit);
+      const direction = query.sort === 'asc' ? 1 : -1;
+      const statuses = query.statuses ?? [];
+      const rest = [...this.jobs.values()]
+        .filter(
+          (job) =>
+            (query.ownerId === null || job.ownerId === query.ownerId) &&
+            (statuses.length === 0 || statuses.includes(job.status)) &&
+            (query.batchId === undefined || job.batchId === query.batchId) &&
+            (query.createdAfter === undefined || job.createdAt.getTime() >= query.createdAfter.getTime()) &&
+            (query.createdBefore === undefined || job.createdAt.getTime() < query.createdBefore.getTime()) &&
+            (after === null || direction * byCreation(job, { createdAt: after.at, id: after.id }) > 0),
+        )
+        .sort((a, b) => direction * byCreation(a, b));
+      const items = rest.slice(0, limit).map(copy);
+      const last = items[items.length - 1];
+      return ok({
+        items,
+        nextCursor:
+          rest.length > limit && last !== undefined
+            ? encodeKeysetCursor({ sort: query.sort, at: last.createdAt, id: last.id })
+            : null,
+      });
+    });
+  }
+
+  delete(
+    jobId: string,
+    expectedVersion: number,
+  ): ResultAsync<void, JobNotFound | VersionConflict | DatabaseUnavailable> {
+    return later((): Result<void, JobNotFound | VersionConflict> => {
+      const stored = this.jobs.get(jobId);
+      if (stored === undefined) return err({ type: 'JobNotFound', jobId });
+      if (stored.version !== expectedVersion) return err({ type: 'VersionConflict', id: jobId, expectedVersion });
+      this.jobs.delete(jobId);
+      return ok(undefined);
+    });
+  }
+
+  statsForOwner(ownerId: string, since: Date): ResultAsync<OwnerJobStats, DatabaseUnavailable> {
+    return later(() => {
+      const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as JobCounts;
+      let total = 0;
+      let completedSince = 0;
+      let storedBytes = 0;
+      const seconds: number[] = [];
+      for (const job of this.jobs.values()) {
+        if (job.ownerId !== ownerId) continue;
+        counts[job.status] += 1;
+        total += 1;
+        if (job.status !== 'completed') continue;
+        if (job.finishedAt !== null && job.finishedAt.getTime() >= since.getTime()) completedSince += 1;
+        if (job.finishedAt !== null && job.startedAt !== null)
+          seconds.push((job.finishedAt.getTime() - job.startedAt.getTime()) / 1000);
+        storedBytes += job.result?.sizeBytes ?? 0;
+      }
+      seconds.sort((a, b) => a - b);
+      return ok({
+        counts,
+        total,
+        completedSince,
+        averageProcessingSeconds:
+          seconds.length === 0 ? null : seconds.reduce((sum, s) => sum + s, 0) / seconds.length,
+        p95ProcessingSeconds: percentileCont(seconds, 0.95),
+        storedBytes,
+      });
+    });
+  }
+
+  throughputStats(windowMs: number): ResultAsync<ThroughputStats, DatabaseUnavailable> {
+    return later(() => {
+      const asOf = this.clock.now();
+      const from = asOf.getTime() - windowMs;
+      const finished = { completed: 0, failed: 0, cancelled: 0 };
+      const seconds: number[] = [];
+      for (const job of this.jobs.values()) {
+        const at = job.finishedAt?.getTime();
+        if (at === undefined || at <= from || at > asOf.getTime()) continue;
+        if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') continue;
+        finished[job.status] += 1;
+        if (job.status === 'completed' && job.startedAt !== null)
+          seconds.push((at - job.startedAt.getTime()) / 1000);
+      }
+      seconds.sort((a, b) => a - b);
+      return ok({
+        asOf,
+        windowMs,
+        finished,
+        processingSeconds: {
+          p50: percentileCont(seconds, 0.5),
+          p95: percentileCont(seconds, 0.95),
+          mean: seconds.length === 0 ? null : seconds.reduce((sum, s) => sum + s, 0) / seconds.length,
+          max: seconds.length === 0 ? null : (seconds[seconds.length - 1] ?? null),
+        },
+      });
+    });
+  }
+
+  queueSnapshot(runningLimit: number): ResultAsync<QueueSnapshot, DatabaseUnavailable> {
+    return later(() => {
+      const asOf = this.clock.now();
+      const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as JobCounts;
+      let runnable = 0;
+      let oldest: Date | null = null;
+      const processing: Job[] = [];
+      const workers = new Set<string>();
+      for (const job of this.jobs.values()) {
+        counts[job.status] += 1;
+        if (job.status === 'queued') {
+          if (job.runAt.getTime() <= asOf.getTime()) runnable += 1;
+          if (oldest === null || job.createdAt < oldest) oldest = job.createdAt;
+        } else if (job.status === 'processing') {
+          processing.push(job);
+          if (job.lease !== null) workers.add(job.lease.workerId);
+        }
+      }
+      const byStart = (a: Job, b: Job): number =>
+        (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return ok({
+        asOf,
+        counts,
+        runnable,
+        delayed: counts.queued - runnable,
+        oldestQueuedAt: oldest === null ? null : new Date(oldest),
+        running: processing
+          .sort(byStart)
+          .slice(0, Math.max(0, Math.floor(runningLimit)))
+          .map((job) => ({
+            jobId: job.id,
+            ownerId: job.ownerId,
+            attempt: job.attempts,
+            workerId: job.lease?.workerId ?? null,
+            leaseExpiresAt: job.lease === null ? null : new Date(job.lease.expiresAt),
+            stage: job.progress.stage,
+            percent: job.progress.percent,
+            startedAt: job.startedAt === null ? null : new Date(job.startedAt),
+          })),
+        activeWorkers: [...workers].sort(),
+      });
+    });
+  }
+
   ping(): ResultAsync<void, DatabaseUnavailable> {
     return later(() => ok(undefined));
+  }
+
+  /** Copies of every stored job, for sibling in-memory adapters that query across tables (webhook outbox). */
+  snapshot(): Job[] {
+    return [...this.jobs.values()].map(copy);
   }
 
   /** Queued jobs whose runAt has come, in claim order. */

@@ -47,4 +47,22 @@ export class InMemoryUserRepository implements UserRepository {
       return ok(user === undefined ? null : copy(user));
     });
   }
+
+  updatePreferences(
+    id: string,
+    preferences: Readonly<Record<string, unknown>>,
+    now: Date,
+  ): ResultAsync<UserRecord | null, DatabaseUnavailable> {
+    return later(() => {
+      const existing = this.users.get(id);
+      if (existing === undefined) return ok(null);
+      const stored: UserRecord = {
+        ...existing,
+        preferences: structuredClone(preferences) as Record<string, unknown>,
+        updatedAt: new Date(now),
+      };
+      this.users.set(id, stored);
+      return ok(copy(stored));
+    });
+  }
 }

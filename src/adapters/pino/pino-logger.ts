@@ -62,6 +62,11 @@ export interface PinoLoggerOptions {
   readonly base?: Record<string, unknown>;
   /** Where lines go. Default: stdout (synchronous `pino.destination(1)`). Tests pass a stream. */
   readonly destination?: DestinationStream;
+  /**
+   * Fields of the unit of work running now (e.g. `{ reqId }` of the HTTP request), added to every
+   * line unless the logger already binds the same key (Fastify's request logger binds `reqId`).
+   */
+  readonly context?: () => Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The pino logger type returned, usable as the `Logger` port and as Fastify's `loggerInstance`. */
@@ -82,8 +87,23 @@ export function createPinoLogger(options: PinoLoggerOptions): PinoLogger {
       redact: { paths: [...DEFAULT_REDACT_PATHS, ...(options.redactPaths ?? [])], censor: REDACTED },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       ...(options.base === undefined ? {} : { base: options.base }),
+      ...(options.context === undefined ? {} : { mixin: contextMixin(options.context) }),
     },
     options.destination ?? pino.destination(1),
   );
   return logger satisfies Logger;
+}
+
+/** A pino `mixin` adding the current context's fields that the logging logger does not bind itself. */
+function contextMixin(
+  context: () => Readonly<Record<string, unknown>> | undefined,
+): (merge: object, level: number, logger: PinoBaseLogger) => object {
+  return (_merge, _level, logger) => {
+    const fields = context();
+    if (fields === undefined) return {};
+    const bound = (logger as unknown as Record<symbol, string | undefined>)[pino.symbols.chindingsSym] ?? '';
+    const added: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) if (!bound.includes(`"${key}":`)) added[key] = value;
+    return added;
+  };
 }

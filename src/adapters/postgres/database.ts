@@ -71,12 +71,96 @@ export interface ApiKeysTable {
   last_used_at: NullableTimestamp;
 }
 
+export interface UploadsTable {
+  id: string;
+  owner_id: string;
+  storage_key: string;
+  file_name: string;
+  media_type: string;
+  kind: string;
+  /** `bigint`, read as a number (both engines: see postgres-database.ts). */
+  size_bytes: number;
+  sha256: string;
+  purpose: string | null;
+  version_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface ConfigurationsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  description: string | null;
+  defaults: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  /** `bigint GENERATED ALWAYS AS IDENTITY`, read as a number (both engines). */
+  id: ColumnType<number, never, never>;
+  at: Timestamp;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  detail: Json;
+  request_id: string | null;
+}
+
+export interface BatchesTable {
+  id: string;
+  owner_id: string;
+  name: string | null;
+  /** JSON array of job ids, in request order. */
+  job_ids: Json;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  owner_id: string;
+  route: string;
+  key: string;
+  fingerprint: string;
+  state: string;
+  token: string;
+  locked_at: Timestamp;
+  response_status: number | null;
+  response_headers: NullableJson;
+  response_body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  job_id: string;
+  owner_id: string;
+  url: string;
+  event_type: string;
+  /** The JSON body as text (exact bytes, unlike jsonb), frozen at the first attempt. */
+  payload: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
 /** The whole schema, as Kysely sees it. */
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
+  batches: BatchesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+  uploads: UploadsTable;
+  configurations: ConfigurationsTable;
 }
 
 /**

@@ -9,18 +9,14 @@ export function encodeEventCursor(cursor: EventCursor): string {
   return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`, 'utf8').toString('base64url');
 }
 
-/**
- * Reads a cursor made by {@link encodeEventCursor}.
- * @throws TypeError `invalid cursor` when the text was not made by it (the port has no error
- *   for this yet: see the report on JobEventRepository).
- */
-export function decodeEventCursor(text: string): EventCursor {
+/** Reads a cursor made by {@link encodeEventCursor}; `null` when the text was not made by it. */
+export function decodeEventCursor(text: string): EventCursor | null {
   const decoded = Buffer.from(text, 'base64url').toString('utf8');
   const bar = decoded.indexOf('|');
   const at = new Date(bar > 0 ? decoded.slice(0, bar) : Number.NaN);
   const id = decoded.slice(bar + 1);
   if (bar <= 0 || Number.isNaN(at.getTime()) || id.length === 0 || encodeEventCursor({ at, id }) !== text)
-    throw new TypeError(`invalid cursor "${text.slice(0, 64)}"`);
+    return null;
   return { at, id };
 }
 

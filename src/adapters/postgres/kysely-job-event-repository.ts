@@ -1,9 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { ResultAsync } from 'neverthrow';
+import { errAsync, ResultAsync } from 'neverthrow';
 import type { JobEvent, JobEventLevel } from '../../domain/job-event.js';
 import { STAGES } from '../../domain/job.js';
-import type { DatabaseUnavailable } from '../../ports/errors.js';
-import type { JobEventPage, JobEventRepository } from '../../ports/job-event-repository.js';
+import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
+import type {
+  JobEventPage,
+  JobEventPageQuery,
+  JobEventRepository,
+} from '../../ports/job-event-repository.js';
 import type { Database, JobEventsTable } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 import { clampPageLimit, decodeEventCursor, encodeEventCursor } from './event-cursor.js';
@@ -54,14 +58,16 @@ export class KyselyJobEventRepository implements JobEventRepository {
     ).map(() => undefined);
   }
 
-  /** @throws TypeError (the ResultAsync rejects) when `cursor` was not made by this repository. */
   list(
     jobId: string,
-    page: { limit: number; cursor?: string },
-  ): ResultAsync<JobEventPage, DatabaseUnavailable> {
+    page: JobEventPageQuery,
+  ): ResultAsync<JobEventPage, InvalidCursor | DatabaseUnavailable> {
     const limit = clampPageLimit(page.limit);
     const after = page.cursor === undefined ? null : decodeEventCursor(page.cursor);
+    if (page.cursor !== undefined && after === null) return errAsync(invalidCursor(page.cursor));
     let query = this.db.selectFrom('job_events').selectAll().where('job_id', '=', jobId);
+    if (page.levels !== undefined && page.levels.length > 0)
+      query = query.where('level', 'in', [...page.levels]);
     if (after !== null) query = query.where(sql<boolean>`(at, id) > (${after.at}::timestamptz, ${after.id})`);
     return ResultAsync.fromPromise(
       query
@@ -78,5 +84,12 @@ export class KyselyJobEventRepository implements JobEventRepository {
         nextCursor: rows.length > limit && last !== undefined ? encodeEventCursor(last) : null,
       };
     });
+  }
+
+  deleteForJob(jobId: string): ResultAsync<number, DatabaseUnavailable> {
+    return ResultAsync.fromPromise(
+      this.db.deleteFrom('job_events').where('job_id', '=', jobId).executeTakeFirst(),
+      toDatabaseUnavailable,
+    ).map((r) => Number(r.numDeletedRows));
   }
 }

@@ -1,8 +1,25 @@
 import { sql, type Kysely } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import { JOB_STATUSES, type Job } from '../../domain/job.js';
-import type { DatabaseUnavailable, JobNotFound, VersionConflict } from '../../ports/errors.js';
-import type { JobCounts, JobRepository, LeaseRenewal } from '../../ports/job-repository.js';
+import { JOB_STATUSES, STAGES, type Job, type Stage } from '../../domain/job.js';
+import {
+  invalidCursor,
+  type DatabaseUnavailable,
+  type InvalidCursor,
+  type JobNotFound,
+  type VersionConflict,
+} from '../../ports/errors.js';
+import {
+  JOB_LIST_MAX_LIMIT,
+  type JobCounts,
+  type JobListQuery,
+  type JobPage,
+  type JobRepository,
+  type LeaseRenewal,
+  type OwnerJobStats,
+  type QueueSnapshot,
+  type ThroughputStats,
+} from '../../ports/job-repository.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
 import type { Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 import { jobToColumns, rowToJob, type JobRow } from './job-row.js';
@@ -184,6 +201,233 @@ export class KyselyJobRepository implements JobRepository {
         counts[row.status as keyof JobCounts] = row.count;
       }
       return counts;
+    });
+  }
+
+  list(query: JobListQuery): ResultAsync<JobPage, InvalidCursor | DatabaseUnavailable> {
+    const after = query.cursor === undefined ? null : decodeKeysetCursor(query.cursor, query.sort);
+    if (query.cursor !== undefined && after === null) return errAsync(invalidCursor(query.cursor));
+    const limit = Math.min(
+      JOB_LIST_MAX_LIMIT,
+      Math.max(1, Number.isFinite(query.limit) ? Math.floor(query.limit) : 1),
+    );
+    let select = this.db.selectFrom('jobs').selectAll();
+    if (query.ownerId !== null) select = select.where('owner_id', '=', query.ownerId);
+    if (query.statuses !== undefined && query.statuses.length > 0)
+      select = select.where('status', 'in', [...query.statuses]);
+    if (query.batchId !== undefined) select = select.where('batch_id', '=', query.batchId);
+    if (query.createdAfter !== undefined) select = select.where('created_at', '>=', query.createdAfter);
+    if (query.createdBefore !== undefined) select = select.where('created_at', '<', query.createdBefore);
+    if (after !== null) {
+      // Keyset: strictly past the last row of the previous page, in the page's direction.
+      const past = query.sort === 'asc' ? sql`>` : sql`<`;
+      select = select.where(sql<boolean>`(created_at, id) ${past} (${after.at}::timestamptz, ${after.id})`);
+    }
+    return ResultAsync.fromPromise(
+      select
+        .orderBy('created_at', query.sort)
+        .orderBy('id', query.sort)
+        .limit(limit + 1)
+        .execute(),
+      toDatabaseUnavailable,
+    ).map((rows) => {
+      const items = rows.slice(0, limit).map(rowToJob);
+      const last = items[items.length - 1];
+      return {
+        items,
+        nextCursor:
+          rows.length > limit && last !== undefined
+            ? encodeKeysetCursor({ sort: query.sort, at: last.createdAt, id: last.id })
+            : null,
+      };
+    });
+  }
+
+  delete(
+    jobId: string,
+    expectedVersion: number,
+  ): ResultAsync<void, JobNotFound | VersionConflict | DatabaseUnavailable> {
+    // The job's events go with it (ON DELETE CASCADE).
+    const remove = async (): Promise<'deleted' | 'conflict' | 'missing'> => {
+      const row = await this.db
+        .deleteFrom('jobs')
+        .where('id', '=', jobId)
+        .where('version', '=', expectedVersion)
+        .returning('id')
+        .executeTakeFirst();
+      if (row !== undefined) return 'deleted';
+      const found = await this.db.selectFrom('jobs').select('id').where('id', '=', jobId).executeTakeFirst();
+      return found === undefined ? 'missing' : 'conflict';
+    };
+    return ResultAsync.fromPromise(remove(), toDatabaseUnavailable).andThen((outcome) => {
+      if (outcome === 'deleted') return okAsync(undefined);
+      return outcome === 'missing'
+        ? errAsync({ type: 'JobNotFound' as const, jobId })
+        : errAsync({ type: 'VersionConflict' as const, id: jobId, expectedVersion });
+    });
+  }
+
+  statsForOwner(ownerId: string, since: Date): ResultAsync<OwnerJobStats, DatabaseUnavailable> {
+    const done = sql`status = 'completed' AND started_at IS NOT NULL AND finished_at IS NOT NULL`;
+    const seconds = sql`extract(epoch FROM (finished_at - started_at))::float8`;
+    const query = sql<{
+      queued: number;
+      processing: number;
+      completed: number;
+      failed: number;
+      cancelled: number;
+      total: number;
+      completed_since: number;
+      average_seconds: number | null;
+      p95_seconds: number | null;
+      stored_bytes: number;
+    }>`
+      SELECT
+        count(*) FILTER (WHERE status = 'queued')::int AS queued,
+        count(*) FILTER (WHERE status = 'processing')::int AS processing,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        count(*)::int AS total,
+        count(*) FILTER (WHERE status = 'completed' AND finished_at >= ${since}::timestamptz)::int
+          AS completed_since,
+        (avg(${seconds}) FILTER (WHERE ${done}))::float8 AS average_seconds,
+        (percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}))::float8
+          AS p95_seconds,
+        coalesce(sum((result ->> 'sizeBytes')::float8) FILTER (WHERE status = 'completed'), 0)::float8
+          AS stored_bytes
+      FROM jobs
+      WHERE owner_id = ${ownerId}`;
+    return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+      const row = rows[0];
+      if (row === undefined) throw new Error('an aggregate query returned no row');
+      return {
+        counts: {
+          queued: row.queued,
+          processing: row.processing,
+          completed: row.completed,
+          failed: row.failed,
+          cancelled: row.cancelled,
+        },
+        total: row.total,
+        completedSince: row.completed_since,
+        averageProcessingSeconds: row.average_seconds,
+        p95ProcessingSeconds: row.p95_seconds,
+        storedBytes: row.stored_bytes,
+      };
+    });
+  }
+
+  throughputStats(windowMs: number): ResultAsync<ThroughputStats, DatabaseUnavailable> {
+    // Processing seconds as float8: extract(epoch ...) is numeric, which pg returns as a string.
+    const seconds = sql`extract(epoch FROM finished_at - started_at)::float8`;
+    const done = sql`status = 'completed' AND started_at IS NOT NULL`;
+    const query = sql<{
+      as_of: Date;
+      completed: number;
+      failed: number;
+      cancelled: number;
+      p50: number | null;
+      p95: number | null;
+      mean: number | null;
+      max: number | null;
+    }>`
+      SELECT now() AS as_of,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}) AS p50,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}) AS p95,
+        avg(${seconds}) FILTER (WHERE ${done}) AS mean,
+        max(${seconds}) FILTER (WHERE ${done}) AS max
+      FROM jobs
+      WHERE status IN ('completed', 'failed', 'cancelled')
+        AND finished_at > now() - ${millis(windowMs)} AND finished_at <= now()`;
+    return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+      const row = rows[0];
+      if (row === undefined) throw new Error('aggregate query returned no row');
+      const num = (v: number | null): number | null => (v === null ? null : Number(v));
+      return {
+        asOf: row.as_of,
+        windowMs,
+        finished: { completed: row.completed, failed: row.failed, cancelled: row.cancelled },
+        processingSeconds: { p50: num(row.p50), p95: num(row.p95), mean: num(row.mean), max: num(row.max) },
+      };
+    });
+  }
+
+  queueSnapshot(runningLimit: number): ResultAsync<QueueSnapshot, DatabaseUnavailable> {
+    const summary = sql<{
+      as_of: Date;
+      queued: number;
+      processing: number;
+      completed: number;
+      failed: number;
+      cancelled: number;
+      runnable: number;
+      oldest_queued_at: Date | null;
+      workers: string[] | null;
+    }>`
+      SELECT now() AS as_of,
+        count(*) FILTER (WHERE status = 'queued')::int AS queued,
+        count(*) FILTER (WHERE status = 'processing')::int AS processing,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        count(*) FILTER (WHERE status = 'queued' AND run_at <= now())::int AS runnable,
+        min(created_at) FILTER (WHERE status = 'queued') AS oldest_queued_at,
+        json_agg(DISTINCT lease_owner) FILTER (WHERE status = 'processing' AND lease_owner IS NOT NULL)
+          AS workers
+      FROM jobs`;
+    const running = sql<{
+      id: string;
+      owner_id: string;
+      attempts: number;
+      lease_owner: string | null;
+      lease_expires_at: Date | null;
+      progress_stage: string;
+      progress_percent: number;
+      started_at: Date | null;
+    }>`
+      SELECT id, owner_id, attempts, lease_owner, lease_expires_at, progress_stage, progress_percent, started_at
+      FROM jobs
+      WHERE status = 'processing'
+      ORDER BY started_at NULLS FIRST, id
+      LIMIT ${Math.max(0, Math.floor(runningLimit))}`;
+    const read = async () => ({
+      summary: (await summary.execute(this.db)).rows[0],
+      running: (await running.execute(this.db)).rows,
+    });
+    return ResultAsync.fromPromise(read(), toDatabaseUnavailable).map(({ summary: s, running: rows }) => {
+      if (s === undefined) throw new Error('aggregate query returned no row');
+      return {
+        asOf: s.as_of,
+        counts: {
+          queued: s.queued,
+          processing: s.processing,
+          completed: s.completed,
+          failed: s.failed,
+          cancelled: s.cancelled,
+        },
+        runnable: s.runnable,
+        delayed: s.queued - s.runnable,
+        oldestQueuedAt: s.oldest_queued_at,
+        running: rows.map((r) => {
+          if (!(STAGES as readonly string[]).includes(r.progress_stage))
+            throw new Error(`jobs row ${r.id} has an unknown stage ${r.progress_stage}`);
+          return {
+            jobId: r.id,
+            ownerId: r.owner_id,
+            attempt: r.attempts,
+            workerId: r.lease_owner,
+            leaseExpiresAt: r.lease_expires_at,
+            stage: r.progress_stage as Stage,
+            percent: r.progress_percent,
+            startedAt: r.started_at,
+          };
+        }),
+        activeWorkers: [...(s.workers ?? [])].sort(),
+      };
     });
   }
 

@@ -61,4 +61,20 @@ export class KyselyUserRepository implements UserRepository {
       toDatabaseUnavailable,
     ).map((row) => (row === undefined ? null : rowToUser(row)));
   }
+
+  updatePreferences(
+    id: string,
+    preferences: Readonly<Record<string, unknown>>,
+    now: Date,
+  ): ResultAsync<UserRecord | null, DatabaseUnavailable> {
+    return ResultAsync.fromPromise(
+      this.db
+        .updateTable('users')
+        .set({ preferences: JSON.stringify(preferences), updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+      toDatabaseUnavailable,
+    ).map((row) => (row === undefined ? null : rowToUser(row)));
+  }
 }

@@ -14,6 +14,11 @@ const HEARTBEAT_MS = 15_000;
 /** Server-Sent Events of a job's progress (the `text/event-stream` format of the WHATWG HTML standard). */
 export async function liveRoutes(app: FastifyInstance, deps: { readonly watchJob: WatchJob }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // Open streams end when the server closes, so a graceful shutdown does not wait on them.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...streams]) close();
+  });
   r.get(
     '/videos/jobs/:jobId/events',
     {
@@ -39,6 +44,7 @@ export async function liveRoutes(app: FastifyInstance, deps: { readonly watchJob
       let stopWatch: (() => Promise<void>) | null = null;
       const raw = reply.raw;
       const close = (): void => {
+        streams.delete(close);
         clearInterval(heartbeat);
         void stopWatch?.();
         if (!raw.writableEnded) raw.end();
@@ -76,7 +82,8 @@ export async function liveRoutes(app: FastifyInstance, deps: { readonly watchJob
       });
       raw.write('retry: 2000\n\n');
       open = true;
-      request.raw.on('close', close);
+      streams.add(close);
+      raw.on('close', close);
       send('status', watch.current);
       for (const u of pending.splice(0)) if (!raw.writableEnded) send('progress', u);
       return reply;

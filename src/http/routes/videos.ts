@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GetJobMetadata } from '../../application/get-job-metadata.js';
+import type { IdempotentExecution } from '../../application/idempotent-execution.js';
 import type { GetJobStatus } from '../../application/get-job-status.js';
 import type { OpenJobAsset } from '../../application/open-job-asset.js';
 import type { SubmitVideoJob } from '../../application/submit-video-job.js';
@@ -9,6 +10,7 @@ import { parseRangeHeader } from '../../domain/byte-range.js';
 import type { AssetKind } from '../../domain/video-asset.js';
 import { VideoSpec } from '../../domain/video-spec.js';
 import { principalOf } from '../auth.js';
+import { answerIdempotently, errorAnswer, IdempotencyKeyHeaders, REPLAY_NOTE } from '../idempotency.js';
 import { jobLinks, presentEvent, presentJob } from '../job-presenter.js';
 import { sendError } from '../problem.js';
 import { JobIdParams, JobMetadataResponse, JobResponse, Problem, VideoSpecRequest } from '../schemas.js';
@@ -18,6 +20,8 @@ export interface VideoRouteDeps {
   readonly getJobStatus: GetJobStatus;
   readonly getJobMetadata: GetJobMetadata;
   readonly openJobAsset: OpenJobAsset;
+  /** Runs submissions that carry `Idempotency-Key` at most once. */
+  readonly idempotency: IdempotentExecution;
 }
 
 const security = [{ apiKey: [] }, { bearer: [] }];
@@ -38,25 +42,34 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         tags: ['videos'],
         summary: 'Queue a video-generation job',
         description:
-          'Validates the VideoSpec and queues a job. Answers 201 with the job and a `Location` header pointing at its status. Follow progress by polling the status.',
+          'Validates the VideoSpec and queues a job. Answers 201 with the job and a `Location` header pointing at its status. Follow progress by polling the status.' +
+          REPLAY_NOTE,
         security,
+        headers: IdempotencyKeyHeaders,
         body: VideoSpecRequest,
-        response: { 201: JobResponse, 401: Problem, 422: Problem, 503: Problem },
+        response: { 201: JobResponse, 401: Problem, 409: Problem, 422: Problem, 503: Problem },
       },
     },
-    async (request, reply) => {
-      const { priority, ...spec } = request.body;
-      const result = await deps.submitVideoJob.execute({
-        ownerId: principalOf(request).userId,
-        spec,
-        ...(priority !== undefined ? { priority } : {}),
-      });
-      if (result.isErr()) return sendError(reply, result.error);
-      return reply
-        .code(201)
-        .header('location', jobLinks(result.value.id).status)
-        .send(presentJob(result.value));
-    },
+    async (request, reply) =>
+      answerIdempotently(
+        request,
+        reply,
+        { execution: deps.idempotency, route: 'POST /videos/generate' },
+        async () => {
+          const { priority, ...spec } = request.body;
+          const result = await deps.submitVideoJob.execute({
+            ownerId: principalOf(request).userId,
+            spec,
+            ...(priority !== undefined ? { priority } : {}),
+          });
+          if (result.isErr()) return errorAnswer(request, result.error);
+          return {
+            status: 201,
+            payload: presentJob(result.value),
+            headers: { location: jobLinks(result.value.id).status },
+          };
+        },
+      ),
   );
 
   r.get(
@@ -91,7 +104,7 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         tags: ['videos'],
         summary: 'Full metadata of a job',
         description:
-          'The spec with defaults applied, the stored result with ffprobe facts, stage timings per attempt and a summary of the job log.',
+          'The spec with defaults applied, the stored result with ffprobe facts, stage timings per attempt, a summary of the job log, and the deliveries of its webhook events (`callbackUrl`: id, event type, status, attempts, last answer).',
         security,
         params: JobIdParams,
         response: { 200: JobMetadataResponse, ...errors, 503: Problem },
@@ -114,6 +127,16 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
           byLevel: m.events.byLevel,
           recent: m.events.recent.map(presentEvent),
         },
+        webhooks: m.webhooks.map((w) => ({
+          id: w.id,
+          eventType: w.eventType,
+          status: w.status,
+          attempts: w.attempts,
+          lastStatusCode: w.lastStatusCode,
+          lastError: w.lastError,
+          nextAttemptAt: w.nextAttemptAt?.toISOString() ?? null,
+          deliveredAt: w.deliveredAt?.toISOString() ?? null,
+        })),
       };
     },
   );

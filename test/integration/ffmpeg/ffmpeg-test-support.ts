@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,19 @@ export const ffmpegPath = (require('@ffmpeg-installer/ffmpeg') as { path: string
 export const ffprobePath = (require('@ffprobe-installer/ffprobe') as { path: string }).path;
 ensureExecutable(ffprobePath, () => {});
 
+const workRoots: string[] = [];
+
 /** A fresh directory under the OS temp dir, to be the renderer's `workRoot`. */
-export const freshWorkRoot = (): string => mkdtempSync(join(tmpdir(), 'framecast-ffmpeg-test-'));
+export function freshWorkRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'framecast-ffmpeg-test-'));
+  workRoots.push(root);
+  return root;
+}
+
+/** Deletes every directory {@link freshWorkRoot} made (for `afterAll`). */
+export function removeWorkRoots(): void {
+  for (const root of workRoots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
 
 export const SHORT_CONTEXT =
   'A right triangle has one angle of ninety degrees. The longest side is called the hypotenuse.';

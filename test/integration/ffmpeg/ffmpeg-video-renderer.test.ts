@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../../../src/domain/job.js';
 import { FfmpegVideoRenderer } from '../../../src/adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { planTimeline } from '../../../src/adapters/ffmpeg/timeline.js';
@@ -14,6 +14,7 @@ import {
   makeRequest,
   processesMentioning,
   progressLog,
+  removeWorkRoots,
   SHORT_CONTEXT,
 } from './ffmpeg-test-support.js';
 
@@ -33,6 +34,8 @@ function expectOrderedProgress(events: readonly RenderProgress[], expected: read
 }
 
 describe('FfmpegVideoRenderer', () => {
+  afterAll(removeWorkRoots);
+
   it('renders a narrated preview: h264 + aac + mov_text, sized, timed, with thumbnail and WebVTT', async () => {
     const workRoot = freshWorkRoot();
     const renderer = new FfmpegVideoRenderer({ workRoot });

@@ -38,6 +38,7 @@ describe('JobActivity', () => {
       events: {
         append: () => errAsync({ type: 'DatabaseUnavailable', message: 'db down' }),
         list: f.events.list.bind(f.events),
+        deleteForJob: f.events.deleteForJob.bind(f.events),
       },
       live: f.live,
       ids: f.eventIds,

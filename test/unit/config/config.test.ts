@@ -101,8 +101,8 @@ describe('loadConfig', () => {
 
   it('refuses production on embedded defaults and without a configured key, listing what is missing', () => {
     const problems = problemsOf({ APP_ENV: 'production' });
-    expect(problems).toHaveLength(4);
-    for (const name of ['DATABASE_URL', 'S3_BUCKET', 'REDIS_URL', 'FRAMECAST_API_KEY or CLERK_*'])
+    expect(problems).toHaveLength(5);
+    for (const name of ['DATABASE_URL', 'S3_BUCKET', 'REDIS_URL', 'WEBHOOK_SECRET', 'FRAMECAST_API_KEY or CLERK_*'])
       expect(
         problems.some((p) => p.startsWith(`APP_ENV=production needs ${name}`)),
         name,
@@ -121,6 +121,7 @@ describe('loadConfig', () => {
         AWS_SECRET_ACCESS_KEY: 'secret',
         REDIS_URL: 'redis://redis:6379',
         FRAMECAST_API_KEY: 'production-key-0123456789',
+        WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       },
       '/srv',
     );

@@ -1,0 +1,97 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { IdempotentExecution } from '../application/idempotent-execution.js';
+import { principalOf } from './auth.js';
+import { PROBLEM_CONTENT_TYPE, problemFor, sendError, toProblem, type AppError } from './problem.js';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Response header set on an answer replayed from an earlier request with the same key. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * Request headers of a route that honours `Idempotency-Key`. Loose: other headers pass through
+ * untouched (authentication, ranges...).
+ */
+export const IdempotencyKeyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7E]+$/, 'must be printable ASCII')
+    .optional()
+    .describe(
+      'Makes the request safe to retry: 1–255 printable ASCII characters, unique per request (a UUID v4). ' +
+        'A repeat with the same key and the same body within 24 h answers the stored response (same status and body) ' +
+        'with `Idempotent-Replayed: true` and creates nothing; the same key with another body answers 422 ' +
+        '`IDEMPOTENCY_KEY_REUSED`; a repeat while the first request runs waits for it (up to 10 s, else 409). ' +
+        'Keys are per user and per operation. Answers with status 5xx are not stored.',
+    )
+    .meta({ example: '8e03978e-40d5-43e8-bc93-6894a57f9324' }),
+});
+
+/** Description of the replay header, for route descriptions. */
+export const REPLAY_NOTE =
+  ' Honours `Idempotency-Key`: a replayed answer carries the header `Idempotent-Replayed: true`.';
+
+/** What a route answers, before it is sent: status, JSON payload and extra headers (lower-case). */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly payload: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The problem+json answer of a use case's error (status, body and headers from the one table). */
+export function errorAnswer(request: FastifyRequest, error: AppError): RouteAnswer {
+  const draft = problemFor(error);
+  return {
+    status: draft.status,
+    payload: toProblem(draft, request),
+    headers: { ...draft.headers, 'content-type': PROBLEM_CONTENT_TYPE },
+  };
+}
+
+const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * Answers a POST through `execution` when it carries `Idempotency-Key` (scope: the caller, the
+ * operation `route`, the key; fingerprint: the validated body), else runs `produce` directly.
+ * `produce` builds the answer (success or expected error) without sending it; the answer is
+ * serialized with the route's response schema, stored, and replayed byte for byte to repeats
+ * (same status, body, `Location`/`Content-Type`, plus `Idempotent-Replayed: true`).
+ * Key errors answer 422 (`INVALID_IDEMPOTENCY_KEY`, `IDEMPOTENCY_KEY_REUSED`) or 409
+ * (`IDEMPOTENCY_KEY_IN_PROGRESS`), a store outage 503.
+ */
+export async function answerIdempotently(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { readonly execution: IdempotentExecution; readonly route: string },
+  produce: () => Promise<RouteAnswer>,
+): Promise<FastifyReply> {
+  const key = firstHeader(request.headers['idempotency-key']);
+  if (key === undefined) {
+    const answer = await produce();
+    return reply
+      .code(answer.status)
+      .headers({ ...answer.headers })
+      .send(answer.payload);
+  }
+  const result = await options.execution.execute(
+    { ownerId: principalOf(request).userId, route: options.route, key, body: request.body ?? null },
+    async () => {
+      const answer = await produce();
+      void reply.code(answer.status);
+      const body = reply.serialize(answer.payload);
+      return {
+        status: answer.status,
+        body: typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8'),
+        headers: { 'content-type': JSON_CONTENT_TYPE, ...answer.headers },
+      };
+    },
+  );
+  if (result.isErr()) return sendError(reply, result.error);
+  const { response, replayed } = result.value;
+  void reply.code(response.status).headers({ ...response.headers });
+  if (replayed) void reply.header(REPLAYED_HEADER, 'true');
+  return reply.send(response.body);
+}
