@@ -137,7 +137,13 @@ export class DispatchWebhooks {
       const nextAttemptAt = new Date(this.deps.clock.now().getTime() + delay);
       await this.settle(delivery, 'retry', { ...base, statusCode, error, nextAttemptAt });
       log.info(
-        { deliveryId: delivery.id, jobId: delivery.jobId, attempts: delivery.attempts, error, delayMs: delay },
+        {
+          deliveryId: delivery.id,
+          jobId: delivery.jobId,
+          attempts: delivery.attempts,
+          error,
+          delayMs: delay,
+        },
         'webhook delivery will be retried',
       );
       return 'retrying';
@@ -204,4 +210,3 @@ export function webhookEventBody(
     data: { job: presentJob(job) },
   };
 }
-

@@ -20,6 +20,19 @@ import { KyselyApiKeyRepository } from '../adapters/postgres/kysely-api-key-repo
 import { KyselyJobEventRepository } from '../adapters/postgres/kysely-job-event-repository.js';
 import { KyselyJobRepository } from '../adapters/postgres/kysely-job-repository.js';
 import { KyselyUserRepository } from '../adapters/postgres/kysely-user-repository.js';
+import { KyselyAuditLog } from '../adapters/postgres/kysely-audit-log.js';
+import { AdminCancelJob } from '../application/admin-cancel-job.js';
+import { CancelJob } from '../application/cancel-job.js';
+import { DeleteJob } from '../application/delete-job.js';
+import { GetCurrentUser } from '../application/get-current-user.js';
+import { GetDashboardStats } from '../application/get-dashboard-stats.js';
+import { GetJobLogs } from '../application/get-job-logs.js';
+import { GetPreferences } from '../application/get-preferences.js';
+import { ListAllJobs } from '../application/list-all-jobs.js';
+import { ListJobs } from '../application/list-jobs.js';
+import { ListRecentJobs } from '../application/list-recent-jobs.js';
+import { RetryJob } from '../application/retry-job.js';
+import { UpdatePreferences } from '../application/update-preferences.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { createPgliteDatabase, type PgliteDatabaseHandle } from '../adapters/postgres/pglite-database.js';
 import { RedisCache } from '../adapters/redis/redis-cache.js';
@@ -165,6 +178,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     factory: async (r) => new KyselyApiKeyRepository(await db(r)),
   });
   c.register(T.users, { lifetime: 'singleton', factory: async (r) => new KyselyUserRepository(await db(r)) });
+  c.register(T.auditLog, { lifetime: 'singleton', factory: async (r) => new KyselyAuditLog(await db(r)) });
 
   const storageConfig = config.storage;
   c.register(T.storage, {
@@ -532,7 +546,95 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     }),
   });
   registerWebhooks(c, config, logger);
+  registerJobManagement(c, config);
   return c;
+}
+
+/** Job management, users, dashboard and admin job views (their use cases over the ports above). */
+function registerJobManagement(c: Container, config: Config): void {
+  c.register(T.listJobs, {
+    lifetime: 'singleton',
+    factory: async (r) => new ListJobs({ jobs: await r.resolve(T.jobs) }),
+  });
+  const cancelDeps = async (r: { resolve: Container['resolve'] }) => ({
+    jobs: await r.resolve(T.jobs),
+    activity: await r.resolve(T.activity),
+    clock: await r.resolve(T.clock),
+  });
+  c.register(T.cancelJob, { lifetime: 'singleton', factory: async (r) => new CancelJob(await cancelDeps(r)) });
+  c.register(T.adminCancelJob, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new AdminCancelJob({
+        ...(await cancelDeps(r)),
+        audit: await r.resolve(T.auditLog),
+        logger: await r.resolve(T.logger),
+      }),
+  });
+  c.register(T.retryJob, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new RetryJob({
+        jobs: await r.resolve(T.jobs),
+        activity: await r.resolve(T.activity),
+        signal: await r.resolve(T.workSignal),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+      }),
+  });
+  c.register(T.deleteJob, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new DeleteJob({
+        jobs: await r.resolve(T.jobs),
+        events: await r.resolve(T.jobEventLog),
+        storage: await r.resolve(T.storage),
+        cache: await r.resolve(T.cache),
+        audit: await r.resolve(T.auditLog),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+        settings: { storagePrefix: config.storage.prefix },
+      }),
+  });
+  c.register(T.getJobLogs, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetJobLogs({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
+  });
+  c.register(T.getCurrentUser, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new GetCurrentUser({
+        users: await r.resolve(T.users),
+        jobs: await r.resolve(T.jobs),
+        clock: await r.resolve(T.clock),
+      }),
+  });
+  c.register(T.getPreferences, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetPreferences({ users: await r.resolve(T.users) }),
+  });
+  c.register(T.updatePreferences, {
+    lifetime: 'singleton',
+    factory: async (r) => new UpdatePreferences({ users: await r.resolve(T.users), clock: await r.resolve(T.clock) }),
+  });
+  c.register(T.getDashboardStats, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetDashboardStats({ jobs: await r.resolve(T.jobs), clock: await r.resolve(T.clock) }),
+  });
+  c.register(T.listRecentJobs, {
+    lifetime: 'singleton',
+    factory: async (r) => new ListRecentJobs({ jobs: await r.resolve(T.jobs) }),
+  });
+  c.register(T.listAllJobs, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new ListAllJobs({
+        jobs: await r.resolve(T.jobs),
+        audit: await r.resolve(T.auditLog),
+        clock: await r.resolve(T.clock),
+        logger: await r.resolve(T.logger),
+      }),
+  });
 }
 
 /** Claim lease of a webhook attempt beyond the sender's timeout, in ms. */

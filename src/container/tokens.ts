@@ -1,3 +1,16 @@
+import type { AdminCancelJob } from '../application/admin-cancel-job.js';
+import type { CancelJob } from '../application/cancel-job.js';
+import type { DeleteJob } from '../application/delete-job.js';
+import type { GetCurrentUser } from '../application/get-current-user.js';
+import type { GetDashboardStats } from '../application/get-dashboard-stats.js';
+import type { GetJobLogs } from '../application/get-job-logs.js';
+import type { GetPreferences } from '../application/get-preferences.js';
+import type { ListAllJobs } from '../application/list-all-jobs.js';
+import type { ListJobs } from '../application/list-jobs.js';
+import type { ListRecentJobs } from '../application/list-recent-jobs.js';
+import type { RetryJob } from '../application/retry-job.js';
+import type { UpdatePreferences } from '../application/update-preferences.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import type { AuthenticateApiKey } from '../application/authenticate-api-key.js';
 import type { AuthenticateSession } from '../application/authenticate-session.js';
 import type { EnsureBootstrapApiKey } from '../application/ensure-bootstrap-api-key.js';
@@ -93,6 +106,20 @@ export const T = {
   logContext: token<LogContext>('LogContext'),
   getSystemMetrics: token<GetSystemMetrics>('GetSystemMetrics'),
   getQueueStatus: token<GetQueueStatus>('GetQueueStatus'),
+  /** Append-only log of security-relevant actions (job deletions, admin actions, API-key creation). */
+  auditLog: token<AuditLog>('AuditLog'),
+  listJobs: token<ListJobs>('ListJobs'),
+  cancelJob: token<CancelJob>('CancelJob'),
+  retryJob: token<RetryJob>('RetryJob'),
+  deleteJob: token<DeleteJob>('DeleteJob'),
+  getJobLogs: token<GetJobLogs>('GetJobLogs'),
+  getCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
+  getPreferences: token<GetPreferences>('GetPreferences'),
+  updatePreferences: token<UpdatePreferences>('UpdatePreferences'),
+  getDashboardStats: token<GetDashboardStats>('GetDashboardStats'),
+  listRecentJobs: token<ListRecentJobs>('ListRecentJobs'),
+  listAllJobs: token<ListAllJobs>('ListAllJobs'),
+  adminCancelJob: token<AdminCancelJob>('AdminCancelJob'),
 } as const;
 
 /** Free space of the data directory's filesystem. */

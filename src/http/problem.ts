@@ -14,6 +14,9 @@ import type {
   VersionConflict,
 } from '../ports/errors.js';
 import type { ProblemBody } from './schemas.js';
+import type { JobProcessing } from '../application/errors.js';
+import type { InvalidPreferences } from '../domain/user-preferences.js';
+import type { InvalidCursor } from '../ports/errors.js';
 import type { InvalidUploadRequest, UnsupportedMediaType, UploadTooLarge } from '../application/upload-content.js';
 import type { UploadInUse } from '../application/delete-upload.js';
 import type { InvalidConfiguration } from '../domain/configuration.js';
@@ -49,6 +52,9 @@ export type AppError =
   | DatabaseUnavailable
   | Unauthenticated
   | Forbidden
+  | InvalidCursor
+  | JobProcessing
+  | InvalidPreferences
   | InvalidBatch
   | BatchTooLarge
   | BatchNotFound
@@ -155,6 +161,29 @@ export function problemFor(error: AppError): ProblemDraft {
       };
     case 'Forbidden':
       return { status: 403, code: 'FORBIDDEN', title: 'Forbidden', detail: error.reason };
+    case 'InvalidCursor':
+      return {
+        status: 422,
+        code: 'INVALID_CURSOR',
+        title: 'Invalid cursor',
+        detail: 'The cursor was not returned by this listing (or was made for another sort order); start again without it.',
+        errors: [{ path: 'cursor', message: 'is not a cursor of this listing', location: 'querystring' }],
+      };
+    case 'JobProcessing':
+      return {
+        status: 409,
+        code: 'JOB_PROCESSING',
+        title: 'Job is processing',
+        detail: `Job ${error.jobId} is being rendered and cannot be deleted: cancel it first (POST /api/v1/jobs/${error.jobId}/cancel), then delete it once its status is cancelled.`,
+      };
+    case 'InvalidPreferences':
+      return {
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        title: 'Validation failed',
+        detail: `The preferences have ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}.`,
+        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
+      };
     case 'InvalidBatch':
       return {
         status: 422,

@@ -233,7 +233,12 @@ export const Problem = z
   });
 
 export const JobIdParams = z.object({
-  jobId: z.string().min(1).max(64).describe('The job id returned by POST /videos/generate.'),
+  jobId: z
+    .string()
+    .min(1)
+    .max(64)
+    .describe('The job id returned by POST /videos/generate.')
+    .meta({ example: '01936f3e-6d2a-7c3b-9f1e-4b8a2c6d0e11' }),
 });
 
 export const HealthResponse = z
@@ -251,6 +256,19 @@ export const HealthResponse = z
     uptimeSeconds: z.number(),
     version: z.string(),
   })
-  .meta({ id: 'Health', description: 'Per-dependency health.' });
+  .meta({
+    id: 'Health',
+    description: 'Per-dependency health.',
+    example: {
+      status: 'up',
+      checks: {
+        Database: { status: 'up', critical: true, durationMs: 1.2, detail: { kind: 'pglite', latencyMs: 1 } },
+        ObjectStorage: { status: 'up', critical: true, durationMs: 0.4, detail: { kind: 'disk' } },
+        Pressure: { status: 'up', critical: false, durationMs: 0 },
+      },
+      uptimeSeconds: 5321,
+      version: '0.1.0',
+    },
+  });
 
 export type ProblemBody = z.infer<typeof Problem>;

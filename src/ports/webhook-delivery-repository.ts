@@ -53,7 +53,10 @@ export interface WebhookDeliveryRepository {
   /** Gives up: the delivery is `failed` for good with `error` as the reason. */
   markFailed(
     id: string,
-    record: Omit<WebhookAttemptRecord, 'payload'> & { readonly payload: string | null; readonly error: string },
+    record: Omit<WebhookAttemptRecord, 'payload'> & {
+      readonly payload: string | null;
+      readonly error: string;
+    },
   ): ResultAsync<boolean, DatabaseUnavailable>;
 
   /** Every delivery of a job, oldest first. */

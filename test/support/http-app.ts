@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
+import { InMemoryBatchRepository } from '../../src/adapters/memory/in-memory-batch-repository.js';
+import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency-store.js';
 import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
 import { InMemoryJobRepository } from '../../src/adapters/memory/in-memory-job-repository.js';
 import { InMemoryObjectStorage } from '../../src/adapters/memory/in-memory-object-storage.js';
@@ -40,7 +42,11 @@ export interface TestApp {
  * The real container and Fastify app, with in-memory repositories and storage swapped in
  * (DESIGN §2: tests override registrations before start) and no worker.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  /** Stores shared with another test app (two API instances over one database). */
+  shared: { readonly jobs?: InMemoryJobRepository } = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-http-'));
   const config = loadConfig({
     APP_ENV: 'test',
@@ -53,7 +59,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logger: createPinoLogger({ level: 'silent' }) as unknown as Logger,
   });
   const clock = new SystemClock();
-  const jobs = new InMemoryJobRepository(clock);
+  const jobs = shared.jobs ?? new InMemoryJobRepository(clock);
   const storage = new InMemoryObjectStorage();
   const apiKeys = new InMemoryApiKeyRepository();
   const users = new InMemoryUserRepository();
@@ -63,6 +69,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   container.override(T.users, users);
   container.override(T.storage, storage);
   container.override(T.workSignal, new InProcessWorkSignal());
+  container.override(T.batches, new InMemoryBatchRepository(jobs));
+  container.override(T.idempotencyStore, new InMemoryIdempotencyStore());
   container.override(T.webhookDeliveries, new InMemoryWebhookDeliveryRepository(() => jobs.snapshot(), clock));
   const app = await buildApp(container);
   await container.start();

@@ -66,7 +66,8 @@ function parseIpv6(text: string): number[] | null {
   const halves = head.split('::');
   if (halves.length > 2) return null;
   const left = halves[0] === '' || halves[0] === undefined ? [] : halves[0].split(':').map(hex);
-  const right = halves.length === 2 && halves[1] !== '' && halves[1] !== undefined ? halves[1].split(':').map(hex) : [];
+  const right =
+    halves.length === 2 && halves[1] !== '' && halves[1] !== undefined ? halves[1].split(':').map(hex) : [];
   const given = left.length + right.length + tail.length;
   if (halves.length === 1 && given !== 8) return null;
   if (given > 8) return null;

@@ -110,7 +110,10 @@ export class InMemoryWebhookDeliveryRepository implements WebhookDeliveryReposit
 
   markFailed(
     id: string,
-    record: Omit<WebhookAttemptRecord, 'payload'> & { readonly payload: string | null; readonly error: string },
+    record: Omit<WebhookAttemptRecord, 'payload'> & {
+      readonly payload: string | null;
+      readonly error: string;
+    },
   ): ResultAsync<boolean, DatabaseUnavailable> {
     return this.settle(id, record, (d) => ({
       ...d,

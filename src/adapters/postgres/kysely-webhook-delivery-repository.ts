@@ -114,7 +114,10 @@ export class KyselyWebhookDeliveryRepository implements WebhookDeliveryRepositor
 
   markFailed(
     id: string,
-    record: Omit<WebhookAttemptRecord, 'payload'> & { readonly payload: string | null; readonly error: string },
+    record: Omit<WebhookAttemptRecord, 'payload'> & {
+      readonly payload: string | null;
+      readonly error: string;
+    },
   ): ResultAsync<boolean, DatabaseUnavailable> {
     return this.settle(id, record, { status: 'failed', next_attempt_at: null, last_error: record.error });
   }

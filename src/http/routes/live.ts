@@ -31,7 +31,12 @@ export async function liveRoutes(app: FastifyInstance, deps: { readonly watchJob
         security: [{ apiKey: [] }, { bearer: [] }],
         params: JobIdParams,
         response: {
-          200: z.unknown().meta({ description: 'An event stream.', 'x-content-type': 'text/event-stream' }),
+          200: z.unknown().meta({
+            description: 'An event stream.',
+            'x-content-type': 'text/event-stream',
+            example:
+              'retry: 2000\n\nevent: status\nid: 2026-11-21T10:00:05.400Z\ndata: {"jobId":"01936f3e-6d2a-7c3b-9f1e-4b8a2c6d0e11","status":"processing","progress":{"stage":"composing","percent":62},"attempts":1,"error":null,"at":"2026-11-21T10:00:05.400Z"}\n\n',
+          }),
           401: Problem,
           404: Problem,
           503: Problem,

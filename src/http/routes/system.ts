@@ -44,6 +44,8 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
   r.get(
     '/system/health',
     {
+      // Answers under backpressure too: its `Pressure` check reports the readings.
+      config: { pressureExempt: true },
       schema: {
         operationId: 'getSystemHealth',
         tags: ['system'],
@@ -69,6 +71,7 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
         tags: ['system'],
         summary: 'Liveness probe',
         description: 'Answers 200 while the process runs and its event loop turns. No credentials needed.',
+        security: [],
         response: { 200: z.object({ status: z.literal('up') }).meta({ example: { status: 'up' } }) },
       },
     },
@@ -85,6 +88,7 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRouteDeps):
         summary: 'Readiness probe',
         description:
           'Answers 200 when the service has started and its critical dependencies answer, 503 otherwise. No credentials needed.',
+        security: [],
         response: { 200: HealthResponse, 503: HealthResponse },
       },
     },
