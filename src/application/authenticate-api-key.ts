@@ -12,15 +12,26 @@ const MAX_KEY_LENGTH = 256;
 /** `lastUsedAt` is written at most once per this many ms per key. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Resolves an `X-API-Key` value to the principal it belongs to. */
+/** Most principals kept by the verified-key cache; past it the cache starts over. */
+const CACHE_MAX_ENTRIES = 1_000;
+
+/**
+ * Resolves an `X-API-Key` value to the principal it belongs to. With `cacheTtlMs` > 0, a key
+ * that resolved is served from memory for that many ms (two database reads saved per request on
+ * the hot path); a revoked key or a changed role then takes effect within that time. Unknown,
+ * malformed and revoked keys are never cached.
+ */
 export class AuthenticateApiKey {
   private readonly touchedAt = new Map<string, number>();
+  private readonly verified = new Map<string, { readonly principal: Principal; readonly until: number }>();
 
   constructor(
     private readonly deps: {
       readonly apiKeys: ApiKeyRepository;
       readonly users: UserRepository;
       readonly clock: Clock;
+      /** How long a resolved key is served from memory, in ms; default 0 (every call reads the store). */
+      readonly cacheTtlMs?: number;
     },
   ) {}
 
@@ -28,7 +39,23 @@ export class AuthenticateApiKey {
   execute(key: string): ResultAsync<Principal, Unauthenticated | DatabaseUnavailable> {
     if (key.length < 16 || key.length > MAX_KEY_LENGTH || /\s/.test(key))
       return errAsync({ type: 'Unauthenticated', reason: 'malformed API key' });
-    return this.deps.apiKeys.findByHash(hashApiKey(key)).andThen((record) => {
+    const hash = hashApiKey(key);
+    const ttlMs = this.deps.cacheTtlMs ?? 0;
+    if (ttlMs > 0) {
+      const hit = this.verified.get(hash);
+      if (hit !== undefined && hit.until > this.deps.clock.now().getTime()) return okAsync(hit.principal);
+    }
+    return this.resolve(hash).map((principal) => {
+      if (ttlMs > 0) {
+        if (this.verified.size >= CACHE_MAX_ENTRIES) this.verified.clear();
+        this.verified.set(hash, { principal, until: this.deps.clock.now().getTime() + ttlMs });
+      }
+      return principal;
+    });
+  }
+
+  private resolve(hash: string): ResultAsync<Principal, Unauthenticated | DatabaseUnavailable> {
+    return this.deps.apiKeys.findByHash(hash).andThen((record) => {
       if (record === null)
         return errAsync<Principal, Unauthenticated>({ type: 'Unauthenticated', reason: 'unknown API key' });
       if (record.revokedAt !== null)

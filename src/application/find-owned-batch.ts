@@ -22,13 +22,14 @@ export function findOwnedBatch(
   return batches
     .findById(batchId)
     .andThen((batch) =>
-      owns(principal, batch.ownerId)
-        ? okAsync(batch)
-        : errAsync({ type: 'BatchNotFound' as const, batchId }),
+      owns(principal, batch.ownerId) ? okAsync(batch) : errAsync({ type: 'BatchNotFound' as const, batchId }),
     );
 }
 
 /** `batch` with its jobs counted by status and its overall progress, as stored now. */
-export function viewBatch(batches: BatchRepository, batch: Batch): ResultAsync<BatchView, DatabaseUnavailable> {
+export function viewBatch(
+  batches: BatchRepository,
+  batch: Batch,
+): ResultAsync<BatchView, DatabaseUnavailable> {
   return batches.jobTallies(batch.id).map((tallies) => ({ batch, summary: summarizeBatch(tallies) }));
 }

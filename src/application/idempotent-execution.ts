@@ -31,10 +31,7 @@ export interface IdempotencyKeyInProgress {
 }
 
 export type IdempotencyError =
-  | InvalidIdempotencyKey
-  | IdempotencyKeyReused
-  | IdempotencyKeyInProgress
-  | DatabaseUnavailable;
+  InvalidIdempotencyKey | IdempotencyKeyReused | IdempotencyKeyInProgress | DatabaseUnavailable;
 
 export interface IdempotentRequest {
   readonly ownerId: string;

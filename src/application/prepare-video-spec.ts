@@ -97,7 +97,7 @@ export class PrepareVideoSpec {
       else if (upload.kind !== n.kind)
         issues.push({
           path: n.path,
-          message: `must be ${n.kind === 'audio' ? 'an audio' : `a ${n.kind}`} upload (this one is ${upload.mediaType})`,
+          message: `must be ${n.kind === 'document' ? 'a' : 'an'} ${n.kind} upload (this one is ${upload.mediaType})`,
         });
     }
     return ok(issues);

@@ -15,12 +15,14 @@ import {
 import { planStoryboard } from '../domain/storyboard.js';
 import type { VideoAsset } from '../domain/video-asset.js';
 import type { Clock } from '../ports/clock.js';
+import type { JobEvents } from '../ports/job-events.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { ObjectStorage } from '../ports/object-storage.js';
 import type { PassageRetriever } from '../ports/passage-retriever.js';
 import type { RenderedVideo, RenderProgress, VideoRenderer } from '../ports/video-renderer.js';
+import { watchAttempt } from './attempt-watch.js';
 import type { JobActivity } from './job-activity.js';
 import { mutateJob } from './mutate-job.js';
 
@@ -63,6 +65,8 @@ export interface ProcessNextJobSettings {
   readonly heartbeatMs?: number;
   /** Minimum ms between two stored progress writes within a stage (default 500). */
   readonly progressIntervalMs?: number;
+  /** Period in ms of the running attempt's check for a cancel request or a lost lease (default 500). */
+  readonly cancelCheckMs?: number;
   /** First segment of stored object keys (the environment). */
   readonly storagePrefix: string;
   readonly backoff: BackoffPolicy;
@@ -103,6 +107,8 @@ export class ProcessNextJob {
       readonly random?: () => number;
       /** Finds passages of uploaded documents for jobs with `useRag` (RAG); required by such jobs. */
       readonly retriever?: PassageRetriever;
+      /** Live job updates: a cancel request reaches the running attempt through them at once. */
+      readonly live?: JobEvents;
     },
   ) {
     this.random = deps.random ?? Math.random;
@@ -158,6 +164,15 @@ export class ProcessNextJob {
       );
     }, heartbeatMs);
     heartbeat.unref();
+    const unwatch = watchAttempt({
+      jobs,
+      live: this.deps.live,
+      jobId: job.id,
+      attempt,
+      intervalMs: settings.cancelCheckMs ?? 500,
+      onStop: stop,
+      logger: log,
+    });
 
     const progress = new ProgressWriter(
       this.deps,
@@ -227,9 +242,21 @@ export class ProcessNextJob {
         await this.deleteKeys(storedKeys, log);
         return await this.stopped(job, attempt, stopReason, log);
       }
+      // A cancel requested before the completion commits wins (and the files go); once
+      // completed, a cancel is refused. Either way one write decides, so the end is consistent.
       const completed = await mutateJob(jobs, job.id, (j) =>
-        completeJob(j, { attempt, result: uploaded.asset, now: this.deps.clock.now() }),
+        j.cancelRequestedAt !== null && j.status === 'processing' && j.attempts === attempt
+          ? confirmCancelled(j, { attempt, now: this.deps.clock.now() })
+          : completeJob(j, { attempt, result: uploaded.asset, now: this.deps.clock.now() }),
       );
+      if (completed.isOk() && completed.value.status === 'cancelled') {
+        await this.deleteKeys(storedKeys, log);
+        await activity.record(completed.value, 'info', 'lifecycle', 'Job cancelled', {
+          attempt,
+          event: 'cancelled',
+        });
+        return { kind: 'cancelled', jobId: job.id, attempt };
+      }
       if (completed.isErr()) {
         // Fencing: another attempt owns the job now (or it vanished): our files must not stay.
         await this.deleteKeys(storedKeys, log);
@@ -262,6 +289,7 @@ export class ProcessNextJob {
       );
     } finally {
       clearInterval(heartbeat);
+      unwatch();
       shutdown.removeEventListener('abort', onShutdown);
       if (rendered !== null) await rendered.dispose().catch(() => undefined);
     }

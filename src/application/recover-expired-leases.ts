@@ -37,6 +37,7 @@ export class RecoverExpiredLeases {
           {
             attempt: job.attempts,
             event: 'lease-expired',
+            ...(job.error !== null && job.status !== 'cancelled' ? { error: job.error } : {}),
           },
         );
       }
@@ -44,5 +45,13 @@ export class RecoverExpiredLeases {
         await this.deps.signal.notify().catch(() => undefined);
       return recovered;
     });
+  }
+
+  /**
+   * Milliseconds until the earliest lease of a processing job expires on the store's clock
+   * (0 if one has), or `null` when none is processing: when the next sweep is worth running.
+   */
+  msUntilNextExpiry(): ResultAsync<number | null, DatabaseUnavailable> {
+    return this.deps.jobs.msUntilNextLeaseExpiry();
   }
 }

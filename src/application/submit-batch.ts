@@ -74,7 +74,9 @@ export class SubmitBatch {
         batchId,
       });
       if (job.isErr())
-        issues.push(...job.error.issues.map((i) => ({ path: `jobs.${index}.${i.path}`, message: i.message })));
+        issues.push(
+          ...job.error.issues.map((i) => ({ path: `jobs.${index}.${i.path}`, message: i.message })),
+        );
       else jobs.push(job.value);
     });
     if (issues.length > 0) return errAsync({ type: 'InvalidBatch', issues });

@@ -42,6 +42,8 @@ export const envSchema = z.object({
   QUEUE_BACKOFF_BASE_SECONDS: int(0, 3600).default(5),
   QUEUE_BACKOFF_MAX_SECONDS: int(0, 86_400).default(600),
   SHUTDOWN_GRACE_SECONDS: int(0, 3600).default(30),
+  RETENTION_DAYS: int(1, 36_500).default(30),
+  RETENTION_SWEEP_INTERVAL_MINUTES: int(1, 10_080).default(60),
   STORAGE_PREFIX: optionalString.pipe(
     z
       .string()
@@ -116,7 +118,10 @@ export const envSchema = z.object({
     .transform((v, ctx) => {
       const delays = parseDurationList(v);
       if (delays === null)
-        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations like 5s,5m,2h or 10ms' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a comma-separated list of durations like 5s,5m,2h or 10ms',
+        });
       return delays ?? [];
     }),
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
@@ -247,6 +252,8 @@ export interface Config {
     readonly backoffMaxMs: number;
   };
   readonly worker: { readonly concurrency: number; readonly shutdownGraceMs: number };
+  /** Retention sweep (run by the worker process): finished jobs older than `maxAgeMs` are deleted. */
+  readonly retention: { readonly maxAgeMs: number; readonly sweepIntervalMs: number };
   readonly renderer: {
     readonly ffmpegPath: string | undefined;
     readonly ffprobePath: string | undefined;
@@ -414,6 +421,10 @@ export function loadConfig(
       backoffMaxMs: e.QUEUE_BACKOFF_MAX_SECONDS * 1000,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
+    retention: {
+      maxAgeMs: e.RETENTION_DAYS * 86_400_000,
+      sweepIntervalMs: e.RETENTION_SWEEP_INTERVAL_MINUTES * 60_000,
+    },
     renderer: {
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,

@@ -1,7 +1,8 @@
 import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../adapters/postgres/database.js';
 import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
 import { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
@@ -66,6 +67,7 @@ import { SubmitBatch } from '../application/submit-batch.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../ports/logger.js';
 import { Worker } from '../worker/worker.js';
+import { registerRetention } from './register-retention.js';
 import { NodeHttpWebhookSender } from '../adapters/http-client/node-http-webhook-sender.js';
 import { KyselyWebhookDeliveryRepository } from '../adapters/postgres/kysely-webhook-delivery-repository.js';
 import { DispatchWebhooks } from '../application/dispatch-webhooks.js';
@@ -73,6 +75,21 @@ import { presentJob } from '../http/job-presenter.js';
 import { WebhookDispatchLoop } from '../worker/webhook-dispatch-loop.js';
 import { Container, type HealthResult } from './container.js';
 import { token } from './token.js';
+import { FileTypeMediaTypeDetector } from '../adapters/file-type/file-type-media-type-detector.js';
+import { KyselyConfigurationRepository } from '../adapters/postgres/kysely-configuration-repository.js';
+import { KyselyUploadRepository } from '../adapters/postgres/kysely-upload-repository.js';
+import { Bm25PassageRetriever } from '../adapters/rag/bm25-passage-retriever.js';
+import { CreateConfiguration } from '../application/create-configuration.js';
+import { DeleteConfiguration } from '../application/delete-configuration.js';
+import { DeleteUpload } from '../application/delete-upload.js';
+import { DownloadUpload } from '../application/download-upload.js';
+import { GetConfiguration } from '../application/get-configuration.js';
+import { GetUpload } from '../application/get-upload.js';
+import { ListConfigurations } from '../application/list-configurations.js';
+import { ListUploads } from '../application/list-uploads.js';
+import { PrepareVideoSpec } from '../application/prepare-video-spec.js';
+import { ReplaceConfiguration } from '../application/replace-configuration.js';
+import { UploadContent } from '../application/upload-content.js';
 import { T } from './tokens.js';
 
 /** The opened database with its Kysely instance; known only here and in the adapters. */
@@ -367,6 +384,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         ids: await r.resolve(T.ids),
         logger: await r.resolve(T.logger),
         settings: { maxAttempts: config.queue.maxAttempts },
+        prepareSpec: await r.resolve(T.prepareVideoSpec),
       }),
   });
   c.register(T.batches, {
@@ -452,6 +470,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         apiKeys: await r.resolve(T.apiKeys),
         users: await r.resolve(T.users),
         clock: await r.resolve(T.clock),
+        // Verified keys served from memory for 5 s (revocation takes effect within 5 s): bench/.
+        cacheTtlMs: 5_000,
       }),
   });
   c.register(T.ensureBootstrapApiKey, {
@@ -505,6 +525,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         clock: await r.resolve(T.clock),
         logger: await r.resolve(T.logger),
         metrics: await r.resolve(T.metrics),
+        live: await r.resolve(T.jobEvents),
+        retriever: await r.resolve(T.passageRetriever),
         settings: {
           leaseMs: config.queue.leaseMs,
           storagePrefix: config.storage.prefix,
@@ -547,7 +569,97 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   });
   registerWebhooks(c, config, logger);
   registerJobManagement(c, config);
+  registerUploadsAndConfigurations(c, config, db);
+  registerRetention(c, config);
   return c;
+}
+
+/** Uploads, saved configurations and RAG retrieval (DESIGN §5 /uploads, /configurations). */
+function registerUploadsAndConfigurations(
+  c: Container,
+  config: Config,
+  db: (r: { resolve: Container['resolve'] }) => Promise<Kysely<Database>>,
+): void {
+  c.register(T.uploads, { lifetime: 'singleton', factory: async (r) => new KyselyUploadRepository(await db(r)) });
+  c.register(T.configurations, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyConfigurationRepository(await db(r)),
+  });
+  c.register(T.mediaTypeDetector, { lifetime: 'singleton', factory: () => new FileTypeMediaTypeDetector() });
+  c.register(T.passageRetriever, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new Bm25PassageRetriever({ uploads: await r.resolve(T.uploads), storage: await r.resolve(T.storage) }),
+  });
+  c.register(T.prepareVideoSpec, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new PrepareVideoSpec({
+        configurations: await r.resolve(T.configurations),
+        users: await r.resolve(T.users),
+        uploads: await r.resolve(T.uploads),
+      }),
+  });
+  c.register(T.uploadContent, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new UploadContent({
+        uploads: await r.resolve(T.uploads),
+        storage: await r.resolve(T.storage),
+        detector: await r.resolve(T.mediaTypeDetector),
+        clock: await r.resolve(T.clock),
+        ids: await r.resolve(T.ids),
+        logger: await r.resolve(T.logger),
+        settings: { maxBytes: config.uploads.maxBytes, storagePrefix: config.storage.prefix },
+      }),
+  });
+  c.register(T.listUploads, {
+    lifetime: 'singleton',
+    factory: async (r) => new ListUploads({ uploads: await r.resolve(T.uploads) }),
+  });
+  c.register(T.getUpload, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetUpload({ uploads: await r.resolve(T.uploads) }),
+  });
+  c.register(T.downloadUpload, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new DownloadUpload({ uploads: await r.resolve(T.uploads), storage: await r.resolve(T.storage) }),
+  });
+  c.register(T.deleteUpload, {
+    lifetime: 'singleton',
+    factory: async (r) =>
+      new DeleteUpload({
+        uploads: await r.resolve(T.uploads),
+        jobs: await r.resolve(T.jobs),
+        storage: await r.resolve(T.storage),
+      }),
+  });
+  const configurationDeps = async (r: { resolve: Container['resolve'] }) => ({
+    configurations: await r.resolve(T.configurations),
+    clock: await r.resolve(T.clock),
+    ids: await r.resolve(T.ids),
+  });
+  c.register(T.createConfiguration, {
+    lifetime: 'singleton',
+    factory: async (r) => new CreateConfiguration(await configurationDeps(r)),
+  });
+  c.register(T.listConfigurations, {
+    lifetime: 'singleton',
+    factory: async (r) => new ListConfigurations(await configurationDeps(r)),
+  });
+  c.register(T.getConfiguration, {
+    lifetime: 'singleton',
+    factory: async (r) => new GetConfiguration(await configurationDeps(r)),
+  });
+  c.register(T.replaceConfiguration, {
+    lifetime: 'singleton',
+    factory: async (r) => new ReplaceConfiguration(await configurationDeps(r)),
+  });
+  c.register(T.deleteConfiguration, {
+    lifetime: 'singleton',
+    factory: async (r) => new DeleteConfiguration(await configurationDeps(r)),
+  });
 }
 
 /** Job management, users, dashboard and admin job views (their use cases over the ports above). */
@@ -561,7 +673,10 @@ function registerJobManagement(c: Container, config: Config): void {
     activity: await r.resolve(T.activity),
     clock: await r.resolve(T.clock),
   });
-  c.register(T.cancelJob, { lifetime: 'singleton', factory: async (r) => new CancelJob(await cancelDeps(r)) });
+  c.register(T.cancelJob, {
+    lifetime: 'singleton',
+    factory: async (r) => new CancelJob(await cancelDeps(r)),
+  });
   c.register(T.adminCancelJob, {
     lifetime: 'singleton',
     factory: async (r) =>
@@ -598,7 +713,8 @@ function registerJobManagement(c: Container, config: Config): void {
   });
   c.register(T.getJobLogs, {
     lifetime: 'singleton',
-    factory: async (r) => new GetJobLogs({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
+    factory: async (r) =>
+      new GetJobLogs({ jobs: await r.resolve(T.jobs), events: await r.resolve(T.jobEventLog) }),
   });
   c.register(T.getCurrentUser, {
     lifetime: 'singleton',
@@ -615,11 +731,13 @@ function registerJobManagement(c: Container, config: Config): void {
   });
   c.register(T.updatePreferences, {
     lifetime: 'singleton',
-    factory: async (r) => new UpdatePreferences({ users: await r.resolve(T.users), clock: await r.resolve(T.clock) }),
+    factory: async (r) =>
+      new UpdatePreferences({ users: await r.resolve(T.users), clock: await r.resolve(T.clock) }),
   });
   c.register(T.getDashboardStats, {
     lifetime: 'singleton',
-    factory: async (r) => new GetDashboardStats({ jobs: await r.resolve(T.jobs), clock: await r.resolve(T.clock) }),
+    factory: async (r) =>
+      new GetDashboardStats({ jobs: await r.resolve(T.jobs), clock: await r.resolve(T.clock) }),
   });
   c.register(T.listRecentJobs, {
     lifetime: 'singleton',

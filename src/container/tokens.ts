@@ -1,4 +1,8 @@
 import type { AdminCancelJob } from '../application/admin-cancel-job.js';
+import type { DeleteUserData } from '../application/delete-user-data.js';
+import type { ListFailedJobs } from '../application/list-failed-jobs.js';
+import type { PurgeExpiredData } from '../application/purge-expired-data.js';
+import type { RetentionLoop } from '../worker/retention-loop.js';
 import type { CancelJob } from '../application/cancel-job.js';
 import type { DeleteJob } from '../application/delete-job.js';
 import type { GetCurrentUser } from '../application/get-current-user.js';
@@ -37,6 +41,21 @@ import type { UserRepository } from '../ports/user-repository.js';
 import type { VideoRenderer } from '../ports/video-renderer.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { Worker } from '../worker/worker.js';
+import type { CreateConfiguration } from '../application/create-configuration.js';
+import type { DeleteConfiguration } from '../application/delete-configuration.js';
+import type { DeleteUpload } from '../application/delete-upload.js';
+import type { DownloadUpload } from '../application/download-upload.js';
+import type { GetConfiguration } from '../application/get-configuration.js';
+import type { GetUpload } from '../application/get-upload.js';
+import type { ListConfigurations } from '../application/list-configurations.js';
+import type { ListUploads } from '../application/list-uploads.js';
+import type { PrepareVideoSpec } from '../application/prepare-video-spec.js';
+import type { ReplaceConfiguration } from '../application/replace-configuration.js';
+import type { UploadContent } from '../application/upload-content.js';
+import type { ConfigurationRepository } from '../ports/configuration-repository.js';
+import type { MediaTypeDetector } from '../ports/media-type-detector.js';
+import type { PassageRetriever } from '../ports/passage-retriever.js';
+import type { UploadRepository } from '../ports/upload-repository.js';
 import type { DispatchWebhooks } from '../application/dispatch-webhooks.js';
 import type { WebhookDeliveryRepository } from '../ports/webhook-delivery-repository.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
@@ -86,6 +105,11 @@ export const T = {
   rateLimitStore: token<unknown>('RateLimitStore'),
   ensureBootstrapApiKey: token<EnsureBootstrapApiKey>('EnsureBootstrapApiKey'),
   worker: token<Worker>('Worker'),
+  /** Retention (scheduled purge in the worker process), the dead-letter view and user data deletion. */
+  purgeExpiredData: token<PurgeExpiredData>('PurgeExpiredData'),
+  retentionLoop: token<RetentionLoop>('RetentionLoop'),
+  listFailedJobs: token<ListFailedJobs>('ListFailedJobs'),
+  deleteUserData: token<DeleteUserData>('DeleteUserData'),
   diskSpace: token<DiskSpace>('DiskSpace'),
   /** Batches (DESIGN §5 /videos/batch) and idempotency keys (`Idempotency-Key`). */
   batches: token<BatchRepository>('BatchRepository'),
@@ -120,6 +144,22 @@ export const T = {
   listRecentJobs: token<ListRecentJobs>('ListRecentJobs'),
   listAllJobs: token<ListAllJobs>('ListAllJobs'),
   adminCancelJob: token<AdminCancelJob>('AdminCancelJob'),
+  /** Uploads, saved configurations and RAG (DESIGN §5 /uploads, /configurations; VideoSpec useRag). */
+  uploads: token<UploadRepository>('UploadRepository'),
+  configurations: token<ConfigurationRepository>('ConfigurationRepository'),
+  mediaTypeDetector: token<MediaTypeDetector>('MediaTypeDetector'),
+  passageRetriever: token<PassageRetriever>('PassageRetriever'),
+  prepareVideoSpec: token<PrepareVideoSpec>('PrepareVideoSpec'),
+  uploadContent: token<UploadContent>('UploadContent'),
+  listUploads: token<ListUploads>('ListUploads'),
+  getUpload: token<GetUpload>('GetUpload'),
+  downloadUpload: token<DownloadUpload>('DownloadUpload'),
+  deleteUpload: token<DeleteUpload>('DeleteUpload'),
+  createConfiguration: token<CreateConfiguration>('CreateConfiguration'),
+  listConfigurations: token<ListConfigurations>('ListConfigurations'),
+  getConfiguration: token<GetConfiguration>('GetConfiguration'),
+  replaceConfiguration: token<ReplaceConfiguration>('ReplaceConfiguration'),
+  deleteConfiguration: token<DeleteConfiguration>('DeleteConfiguration'),
 } as const;
 
 /** Free space of the data directory's filesystem. */

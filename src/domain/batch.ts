@@ -47,7 +47,8 @@ export interface BatchNotFound {
  */
 export function checkBatchSize(size: number, limit: number): Result<void, InvalidBatch | BatchTooLarge> {
   if (size > limit) return err({ type: 'BatchTooLarge', size, limit });
-  if (size < 1) return err({ type: 'InvalidBatch', issues: [{ path: 'jobs', message: 'must list at least one job' }] });
+  if (size < 1)
+    return err({ type: 'InvalidBatch', issues: [{ path: 'jobs', message: 'must list at least one job' }] });
   return ok(undefined);
 }
 

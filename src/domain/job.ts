@@ -223,6 +223,8 @@ function afterFailedAttempt(job: Job, error: JobError, backoffMs: number, now: D
 /**
  * An expired lease (the worker died or stalled): the attempt counts as failed with
  * `LEASE_EXPIRED` and the job is queued again at once, or failed when attempts are used up.
+ * A requeued job keeps its `runAt` (already past), so it runs before jobs queued after it
+ * rather than at the back of the queue: a crash does not cost the job its turn.
  */
 export function expireLease(job: Job, now: Date): Result<Job, IllegalJobTransition> {
   if (job.status !== 'processing' || job.lease === null || job.lease.expiresAt.getTime() > now.getTime())
@@ -232,7 +234,8 @@ export function expireLease(job: Job, now: Date): Result<Job, IllegalJobTransiti
     message: `worker ${job.lease.workerId} stopped renewing its lease in attempt ${job.attempts}`,
     retryable: true,
   };
-  return ok(afterFailedAttempt(job, error, 0, now));
+  const next = afterFailedAttempt(job, error, 0, now);
+  return ok(next.status === 'queued' ? { ...next, runAt: job.runAt } : next);
 }
 
 /**

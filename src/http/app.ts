@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -26,11 +25,19 @@ import { prometheusRoutes } from './routes/prometheus.js';
 import { docsRoutes } from './docs.js';
 import { API_PREFIX } from './job-presenter.js';
 import { sendProblem } from './problem.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './routes/live.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { wsRoutes } from './routes/ws.js';
 import { systemRoutes, type DependencyHealth } from './routes/system.js';
 import { batchRoutes } from './routes/batches.js';
 import { videoRoutes } from './routes/videos.js';
+import { configurationRoutes } from './routes/configurations.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { adminRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { jobRoutes } from './routes/jobs.js';
+import { userRoutes } from './routes/users.js';
 
 /** Health checks whose failure makes the service unready (503). */
 const CRITICAL = new Set(['Database', 'ObjectStorage', 'DiskSpace']);
@@ -99,7 +106,8 @@ export async function buildApp(
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(fastifyHelmet, {
+  // @fastify/helmet's headers, computed once (bench/: the plugin rebuilds them on every request).
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -131,6 +139,11 @@ export async function buildApp(
       tags: [
         { name: 'videos', description: 'Generate videos and follow their jobs' },
         { name: 'system', description: 'Health and operations' },
+        { name: 'uploads', description: 'Images, audio and documents for your videos (RAG sources, logo, background, music)' },
+        { name: 'configurations', description: 'Saved generation presets' },
+        { name: 'jobs', description: 'List, cancel, retry and delete your jobs; read their logs' },
+        { name: 'users', description: 'Your profile, statistics and preferences' },
+        { name: 'dashboard', description: 'Figures and recent jobs for a front end' },
       ],
       components: {
         securitySchemes: {
@@ -278,12 +291,51 @@ export async function buildApp(
       });
       const idempotency = await container.resolve(T.idempotentExecution);
       await videoRoutes(api, { submitVideoJob, getJobStatus, getJobMetadata, openJobAsset, idempotency });
+      await uploadRoutes(api, {
+        uploadContent: await container.resolve(T.uploadContent),
+        listUploads: await container.resolve(T.listUploads),
+        getUpload: await container.resolve(T.getUpload),
+        downloadUpload: await container.resolve(T.downloadUpload),
+        deleteUpload: await container.resolve(T.deleteUpload),
+        maxBytes: config.uploads.maxBytes,
+      });
+      await configurationRoutes(api, {
+        createConfiguration: await container.resolve(T.createConfiguration),
+        listConfigurations: await container.resolve(T.listConfigurations),
+        getConfiguration: await container.resolve(T.getConfiguration),
+        replaceConfiguration: await container.resolve(T.replaceConfiguration),
+        deleteConfiguration: await container.resolve(T.deleteConfiguration),
+      });
       await batchRoutes(api, {
         submitBatch: await container.resolve(T.submitBatch),
         getBatch: await container.resolve(T.getBatch),
         cancelBatch: await container.resolve(T.cancelBatch),
         idempotency,
         maxJobs: config.batch.maxJobs,
+      });
+      await jobRoutes(api, {
+        listJobs: await container.resolve(T.listJobs),
+        cancelJob: await container.resolve(T.cancelJob),
+        retryJob: await container.resolve(T.retryJob),
+        deleteJob: await container.resolve(T.deleteJob),
+        getJobLogs: await container.resolve(T.getJobLogs),
+      });
+      await userRoutes(api, {
+        getCurrentUser: await container.resolve(T.getCurrentUser),
+        getPreferences: await container.resolve(T.getPreferences),
+        updatePreferences: await container.resolve(T.updatePreferences),
+      });
+      await dashboardRoutes(api, {
+        getDashboardStats: await container.resolve(T.getDashboardStats),
+        listRecentJobs: await container.resolve(T.listRecentJobs),
+      });
+      await adminRoutes(api, {
+        listAllJobs: await container.resolve(T.listAllJobs),
+        adminCancelJob: await container.resolve(T.adminCancelJob),
+      });
+      await maintenanceRoutes(api, {
+        listFailedJobs: await container.resolve(T.listFailedJobs),
+        deleteUserData: await container.resolve(T.deleteUserData),
       });
       await liveRoutes(api, { watchJob });
       await systemRoutes(api, {

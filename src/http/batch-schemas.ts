@@ -50,7 +50,9 @@ export const BatchResponse = z
       .number()
       .min(0)
       .max(100)
-      .describe('Mean of the jobs’ percents, where an ended job (completed, failed, cancelled) counts as 100.'),
+      .describe(
+        'Mean of the jobs’ percents, where an ended job (completed, failed, cancelled) counts as 100.',
+      ),
     createdAt: z.iso.datetime(),
     links: z.object({ self: z.string(), cancel: z.string() }),
   })

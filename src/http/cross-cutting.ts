@@ -41,7 +41,10 @@ export const CORS_EXPOSED_HEADERS = [
 export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   const allowed = new Set(origins);
   await app.register(fastifyCors, {
-    origin: allowed.size === 0 ? false : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    origin:
+      allowed.size === 0
+        ? false
+        : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: [...CORS_METHODS],
     exposedHeaders: [...CORS_EXPOSED_HEADERS],
     credentials: false,

@@ -16,9 +16,9 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 export const IdempotencyKeyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x20-\x7E]+$/, 'must be printable ASCII')
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters')
+    .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII')
     .optional()
     .describe(
       'Makes the request safe to retry: 1–255 printable ASCII characters, unique per request (a UUID v4). ' +
@@ -33,6 +33,24 @@ export const IdempotencyKeyHeaders = z.looseObject({
 /** Description of the replay header, for route descriptions. */
 export const REPLAY_NOTE =
   ' Honours `Idempotency-Key`: a replayed answer carries the header `Idempotent-Replayed: true`.';
+
+/**
+ * `schema` (a 201 answer of an idempotent POST) with its response headers documented for OpenAPI:
+ * `Location` and `Idempotent-Replayed`. Serialization is unchanged.
+ */
+export function createdWithReplayHeaders<S extends z.ZodType>(schema: S, location: string): S {
+  return schema.meta({
+    headers: {
+      location: { type: 'string', description: location },
+      [REPLAYED_HEADER]: {
+        type: 'string',
+        enum: ['true'],
+        description:
+          'Present (`true`) when this is the stored answer of an earlier request with the same `Idempotency-Key` and body; nothing was created this time.',
+      },
+    },
+  });
+}
 
 /** What a route answers, before it is sent: status, JSON payload and extra headers (lower-case). */
 export interface RouteAnswer {

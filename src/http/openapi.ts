@@ -72,7 +72,8 @@ function polishResponse(
   refName: (schema: unknown) => string | undefined,
 ): void {
   const content = isObject(response['content']) ? response['content'] : undefined;
-  const json = content !== undefined && isObject(content['application/json']) ? content['application/json'] : undefined;
+  const json =
+    content !== undefined && isObject(content['application/json']) ? content['application/json'] : undefined;
   const schema = json !== undefined && isObject(json['schema']) ? json['schema'] : undefined;
   const name = refName(schema);
   const described = name !== undefined && isObject(schemas[name]) ? schemas[name]['description'] : undefined;

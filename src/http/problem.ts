@@ -166,7 +166,8 @@ export function problemFor(error: AppError): ProblemDraft {
         status: 422,
         code: 'INVALID_CURSOR',
         title: 'Invalid cursor',
-        detail: 'The cursor was not returned by this listing (or was made for another sort order); start again without it.',
+        detail:
+          'The cursor was not returned by this listing (or was made for another sort order); start again without it.',
         errors: [{ path: 'cursor', message: 'is not a cursor of this listing', location: 'querystring' }],
       };
     case 'JobProcessing':

@@ -196,7 +196,7 @@ export const JobMetadataResponse = z
           deliveredAt: z.iso.datetime().nullable(),
         }),
       )
-      .describe('Deliveries of the job\'s webhook events to its `callbackUrl` (empty without one).'),
+      .describe("Deliveries of the job's webhook events to its `callbackUrl` (empty without one)."),
   })
   .meta({ id: 'JobMetadata', description: 'Everything known about a job.' });
 

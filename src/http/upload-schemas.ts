@@ -6,7 +6,11 @@ import { UPLOAD_KINDS, UPLOAD_PURPOSES } from '../domain/upload.js';
 const uploadIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const UploadIdParams = z.object({
-  uploadId: z.string().regex(uploadIdPattern).describe('The upload id returned by POST /uploads/content.'),
+  uploadId: z
+    .string()
+    .regex(uploadIdPattern)
+    .describe('The upload id returned by POST /uploads/content.')
+    .meta({ example: '01936f3f-1b2c-7d4e-8f90-a1b2c3d4e5f6' }),
 });
 
 export const UploadContentQuery = z.object({
@@ -16,13 +20,18 @@ export const UploadContentQuery = z.object({
     .describe('What the file is for (alternative to the `purpose` form field).'),
 });
 
-/** Documents the multipart body; the handler reads the parts as a stream (nothing is validated here). */
+/**
+ * Documents the multipart body. It is not validated (the route's validator skips the body): the
+ * handler reads the parts as a stream.
+ */
 export const UploadContentBody = z
   .object({
     purpose: z
       .enum(UPLOAD_PURPOSES)
       .optional()
-      .describe('What the file is for: logo or background (image), music (audio), document. Send it before `file`.'),
+      .describe(
+        'What the file is for: logo or background (image), music (audio), document. Send it before `file`.',
+      ),
     file: z
       .string()
       .meta({ format: 'binary' })
@@ -30,9 +39,9 @@ export const UploadContentBody = z
         'The file. Its type is read from its bytes: PNG, JPEG, WebP, GIF; MP3, WAV, Ogg, FLAC, M4A/AAC; PDF; UTF-8 text named .txt, .md or .markdown.',
       ),
   })
-  .optional()
   .meta({
-    description: 'multipart/form-data with the file in the field `file` and an optional `purpose` field before it.',
+    description:
+      'multipart/form-data with the file in the field `file` and an optional `purpose` field before it.',
   });
 
 export const UploadResponse = z

@@ -49,8 +49,7 @@ export interface IdempotencyClaim {
 
 /** Outcome of a claim: this caller holds the key now, or someone already did (the stored record). */
 export type ClaimOutcome =
-  | { readonly kind: 'claimed' }
-  | { readonly kind: 'existing'; readonly record: IdempotencyRecord };
+  { readonly kind: 'claimed' } | { readonly kind: 'existing'; readonly record: IdempotencyRecord };
 
 /**
  * Idempotency keys (Stripe semantics): the first request with a key claims it atomically, the

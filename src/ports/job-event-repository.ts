@@ -25,7 +25,10 @@ export interface JobEventRepository {
    * Events of a job, oldest first (by time, then id), one page at a time.
    * @returns the page, or `InvalidCursor` when `page.cursor` was not made by this repository.
    */
-  list(jobId: string, page: JobEventPageQuery): ResultAsync<JobEventPage, InvalidCursor | DatabaseUnavailable>;
+  list(
+    jobId: string,
+    page: JobEventPageQuery,
+  ): ResultAsync<JobEventPage, InvalidCursor | DatabaseUnavailable>;
   /** Deletes every event of the job. @returns how many were deleted. */
   deleteForJob(jobId: string): ResultAsync<number, DatabaseUnavailable>;
 }

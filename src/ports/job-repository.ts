@@ -149,6 +149,13 @@ export interface JobRepository {
   recoverExpiredLeases(): ResultAsync<Job[], DatabaseUnavailable>;
 
   /**
+   * Milliseconds from the store's now until the earliest lease of a processing job expires
+   * (0 when one has expired already), or `null` when no job is processing. The worker schedules
+   * its next lease sweep with it, so a dead worker's job is recovered right when its lease ends.
+   */
+  msUntilNextLeaseExpiry(): ResultAsync<number | null, DatabaseUnavailable>;
+
+  /**
    * 1-based position of a queued job among runnable queued jobs in claim order,
    * or `null` when the job is not queued.
    */

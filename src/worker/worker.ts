@@ -3,6 +3,9 @@ import type { RecoverExpiredLeases } from '../application/recover-expired-leases
 import type { Logger } from '../ports/logger.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 
+/** Delay past a lease's expiry before the planned sweep, in ms (database and timer jitter). */
+const EXPIRY_SWEEP_MARGIN_MS = 50;
+
 export interface WorkerSettings {
   /** Jobs rendered at once by this process (0 disables the worker). */
   readonly concurrency: number;
@@ -26,6 +29,8 @@ export class Worker {
   private wake: Array<() => void> = [];
   private unsubscribe: (() => Promise<void>) | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** A one-shot sweep planned for when the earliest lease expires (sooner than the periodic one). */
+  private expirySweep: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   private readonly active = new Map<number, Promise<ProcessOutcome>>();
 
@@ -82,6 +87,7 @@ export class Worker {
       if (!this.running) return;
       this.running = false;
       if (this.sweepTimer) clearInterval(this.sweepTimer);
+      if (this.expirySweep) clearTimeout(this.expirySweep);
       this.wakeAll();
       if (this.unsubscribe) await this.unsubscribe().catch(() => undefined);
       const all = Promise.all(this.slots);
@@ -149,5 +155,25 @@ export class Worker {
     if (recovered.isErr()) this.deps.logger.warn({ err: recovered.error.message }, 'lease sweep failed');
     else if (recovered.value.length > 0)
       this.deps.logger.warn({ jobs: recovered.value.map((j) => j.id) }, 'recovered jobs with expired leases');
+    await this.planExpirySweep();
+  }
+
+  /**
+   * Plans one extra sweep just after the earliest lease expires when that comes before the next
+   * periodic sweep: a dead worker's job is then queued again about when its lease ends, not up
+   * to a sweep interval later. Live leases are renewed meanwhile; the extra sweep then finds
+   * nothing and plans the next one.
+   */
+  private async planExpirySweep(): Promise<void> {
+    if (!this.running || this.expirySweep !== null) return;
+    const next = await this.deps.recoverExpiredLeases.msUntilNextExpiry();
+    if (next.isErr() || next.value === null || !this.running || this.expirySweep !== null) return;
+    const delayMs = next.value + EXPIRY_SWEEP_MARGIN_MS;
+    if (delayMs >= this.deps.settings.sweepIntervalMs) return;
+    this.expirySweep = setTimeout(() => {
+      this.expirySweep = null;
+      void this.sweep();
+    }, delayMs);
+    this.expirySweep.unref();
   }
 }

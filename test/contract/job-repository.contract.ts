@@ -439,6 +439,24 @@ export function describeJobRepositoryContract(
         expect(await find(longLived!.id)).toEqual(longLived);
       });
 
+      it('tells how long until the earliest lease expires', async () => {
+        expect((await repo.msUntilNextLeaseExpiry())._unsafeUnwrap()).toBeNull();
+        await insert(newJob());
+        await insert(newJob());
+        await claim(1, 60_000);
+        await claim(1, 20_000);
+        const ms = (await repo.msUntilNextLeaseExpiry())._unsafeUnwrap();
+        expect(ms).toBeGreaterThan(20_000 - 5_000);
+        expect(ms).toBeLessThanOrEqual(20_000);
+      });
+
+      it('answers 0 for a lease that expired already', async () => {
+        await insert(newJob());
+        await claim(1, SHORT_LEASE_MS);
+        await passTime(PAST_SHORT_LEASE_MS);
+        expect((await repo.msUntilNextLeaseExpiry())._unsafeUnwrap()).toBe(0);
+      });
+
       it('does not recover a lease that was renewed in time', async () => {
         await insert(newJob());
         const [claimed] = await claim(1, SHORT_LEASE_MS);

@@ -98,7 +98,9 @@ export function describeUserRepositoryContract(
     });
 
     it('answers null when updating the preferences of an unknown user, storing nothing', async () => {
-      expect((await repo.updatePreferences('nobody', { defaultQuality: 'low' }, T1))._unsafeUnwrap()).toBeNull();
+      expect(
+        (await repo.updatePreferences('nobody', { defaultQuality: 'low' }, T1))._unsafeUnwrap(),
+      ).toBeNull();
       expect((await repo.findById('nobody'))._unsafeUnwrap()).toBeNull();
     });
 

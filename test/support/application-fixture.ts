@@ -55,6 +55,7 @@ import type {
   StoredObjectInfo,
 } from '../../src/ports/object-storage.js';
 import type { WorkSignal } from '../../src/ports/work-signal.js';
+import type { PassageRetriever } from '../../src/ports/passage-retriever.js';
 import { ScriptedVideoRenderer } from './scripted-video-renderer.js';
 
 /** Where the fixture's clock starts. */
@@ -169,7 +170,11 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
     backoff: settings.backoff,
   };
   const makeProcessNextJob = (
-    overrides: { renderer?: ScriptedVideoRenderer; settings?: Partial<ProcessNextJobSettings> } = {},
+    overrides: {
+      renderer?: ScriptedVideoRenderer;
+      settings?: Partial<ProcessNextJobSettings>;
+      retriever?: PassageRetriever;
+    } = {},
   ): ProcessNextJob =>
     new ProcessNextJob({
       jobs: seenJobs,
@@ -181,6 +186,7 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
       metrics,
       settings: { ...processSettings, ...overrides.settings },
       random: () => settings.random,
+      ...(overrides.retriever !== undefined ? { retriever: overrides.retriever } : {}),
     });
 
   const useCases = {
@@ -344,6 +350,9 @@ export class DelegatingJobRepository implements JobRepository {
   }
   recoverExpiredLeases(): ResultAsync<Job[], DatabaseUnavailable> {
     return this.inner.recoverExpiredLeases();
+  }
+  msUntilNextLeaseExpiry(): ResultAsync<number | null, DatabaseUnavailable> {
+    return this.inner.msUntilNextLeaseExpiry();
   }
   queuePosition(jobId: string): ResultAsync<number | null, DatabaseUnavailable> {
     return this.inner.queuePosition(jobId);

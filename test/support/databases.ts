@@ -32,7 +32,17 @@ export interface TestDatabases {
   dispose(): Promise<void>;
 }
 
-const TABLES = ['job_events', 'jobs', 'users', 'api_keys', 'audit_log'] as const;
+const TABLES = [
+  'job_events',
+  'jobs',
+  'users',
+  'api_keys',
+  'audit_log',
+  'batches',
+  'idempotency_keys',
+  'uploads',
+  'configurations',
+] as const;
 
 /**
  * One in-memory PGlite for the whole test file (a new PGlite costs 4–8 s of initdb, so never one

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository.js';
+import { InMemoryConfigurationRepository } from '../../src/adapters/memory/in-memory-configuration-repository.js';
+import { InMemoryUploadRepository } from '../../src/adapters/memory/in-memory-upload-repository.js';
+import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log.js';
 import { InMemoryBatchRepository } from '../../src/adapters/memory/in-memory-batch-repository.js';
 import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency-store.js';
 import { InMemoryJobEventRepository } from '../../src/adapters/memory/in-memory-job-event-repository.js';
@@ -30,6 +33,9 @@ export interface TestApp {
   readonly container: Container;
   readonly jobs: InMemoryJobRepository;
   readonly storage: InMemoryObjectStorage;
+  /** The job logs and the audit log the app writes to. */
+  readonly events: InMemoryJobEventRepository;
+  readonly audit: InMemoryAuditLog;
   /** Owner id of KEY_A (the bootstrap admin) and of KEY_B (an ordinary user). */
   readonly userA: string;
   readonly userB: string;
@@ -64,14 +70,22 @@ export async function createTestApp(
   const apiKeys = new InMemoryApiKeyRepository();
   const users = new InMemoryUserRepository();
   container.override(T.jobs, jobs);
-  container.override(T.jobEventLog, new InMemoryJobEventRepository());
+  const events = new InMemoryJobEventRepository();
+  const audit = new InMemoryAuditLog();
+  container.override(T.jobEventLog, events);
+  container.override(T.auditLog, audit);
   container.override(T.apiKeys, apiKeys);
   container.override(T.users, users);
   container.override(T.storage, storage);
   container.override(T.workSignal, new InProcessWorkSignal());
+  container.override(T.uploads, new InMemoryUploadRepository());
+  container.override(T.configurations, new InMemoryConfigurationRepository());
   container.override(T.batches, new InMemoryBatchRepository(jobs));
   container.override(T.idempotencyStore, new InMemoryIdempotencyStore());
-  container.override(T.webhookDeliveries, new InMemoryWebhookDeliveryRepository(() => jobs.snapshot(), clock));
+  container.override(
+    T.webhookDeliveries,
+    new InMemoryWebhookDeliveryRepository(() => jobs.snapshot(), clock),
+  );
   const app = await buildApp(container);
   await container.start();
 
@@ -146,6 +160,8 @@ export async function createTestApp(
     container,
     jobs,
     storage,
+    events,
+    audit,
     userA: 'local-admin',
     userB,
     completedJob,

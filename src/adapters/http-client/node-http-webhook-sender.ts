@@ -100,7 +100,7 @@ export class NodeHttpWebhookSender implements WebhookSender {
         if (network !== null)
           return err(
             refused(
-              `${host} resolves to ${a.address}, a ${network} address; webhooks may reach only public addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS=false)`,
+              `${host === a.address ? `${host} is` : `${host} resolves to ${a.address},`} a ${network} address; webhooks may reach only public addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS=false)`,
             ),
           );
       }

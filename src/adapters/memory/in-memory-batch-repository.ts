@@ -22,16 +22,22 @@ export class InMemoryBatchRepository implements BatchRepository {
   constructor(private readonly jobs: JobRepository) {}
 
   /**
-   * Inserts the jobs one by one, then the batch; a job store failure removes nothing already
-   * inserted (in-memory stores do not fail) but leaves the batch absent.
-   * @throws Error (the ResultAsync rejects) on a duplicate batch id or a job of another batch.
+   * Checks every id first, then inserts the jobs and the batch (in-memory job stores do not fail
+   * once the ids are known to be free, so all or nothing is stored).
+   * @throws Error (the ResultAsync rejects), storing nothing, on a duplicate batch or job id or a
+   *   job of another batch.
    */
   insert(batch: Batch, jobs: readonly Job[]): ResultAsync<Batch, DatabaseUnavailable> {
     const run = async (): Promise<Result<Batch, DatabaseUnavailable>> => {
       await Promise.resolve();
       if (this.batches.has(batch.id)) throw new Error(`duplicate batch id ${batch.id}`);
-      for (const job of jobs)
+      for (const job of jobs) {
         if (job.batchId !== batch.id) throw new Error(`job ${job.id} does not belong to batch ${batch.id}`);
+        const existing = await this.jobs.findById(job.id);
+        if (existing.isOk()) throw new Error(`duplicate job id ${job.id}`);
+        if (existing.error.type !== 'JobNotFound') return err(existing.error);
+      }
+      if (this.batches.has(batch.id)) throw new Error(`duplicate batch id ${batch.id}`);
       for (const job of jobs) {
         const stored = await this.jobs.insert(job);
         if (stored.isErr()) return err(stored.error);

@@ -157,6 +157,19 @@ export class InMemoryJobRepository implements JobRepository {
     });
   }
 
+  msUntilNextLeaseExpiry(): ResultAsync<number | null, DatabaseUnavailable> {
+    return later(() => {
+      const now = this.clock.now().getTime();
+      let earliest: number | null = null;
+      for (const job of this.jobs.values()) {
+        if (job.status !== 'processing' || job.lease === null) continue;
+        const at = job.lease.expiresAt.getTime();
+        if (earliest === null || at < earliest) earliest = at;
+      }
+      return ok(earliest === null ? null : Math.max(0, earliest - now));
+    });
+  }
+
   queuePosition(jobId: string): ResultAsync<number | null, DatabaseUnavailable> {
     return later(() => {
       const job = this.jobs.get(jobId);
@@ -213,7 +226,8 @@ export class InMemoryJobRepository implements JobRepository {
     return later((): Result<void, JobNotFound | VersionConflict> => {
       const stored = this.jobs.get(jobId);
       if (stored === undefined) return err({ type: 'JobNotFound', jobId });
-      if (stored.version !== expectedVersion) return err({ type: 'VersionConflict', id: jobId, expectedVersion });
+      if (stored.version !== expectedVersion)
+        return err({ type: 'VersionConflict', id: jobId, expectedVersion });
       this.jobs.delete(jobId);
       return ok(undefined);
     });
@@ -297,7 +311,8 @@ export class InMemoryJobRepository implements JobRepository {
         }
       }
       const byStart = (a: Job, b: Job): number =>
-        (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       return ok({
         asOf,
         counts,

@@ -133,7 +133,8 @@ export class KyselyJobRepository implements JobRepository {
 
   recoverExpiredLeases(): ResultAsync<Job[], DatabaseUnavailable> {
     // Same outcome as the domain's expireLease: cancel requested -> cancelled; attempts left ->
-    // queued at once with LEASE_EXPIRED; otherwise failed. SET expressions read the old row.
+    // queued at once with LEASE_EXPIRED, keeping its (past) run_at so it keeps its turn;
+    // otherwise failed. SET expressions read the old row.
     const query = sql<JobRow>`
       UPDATE jobs SET
         status = CASE
@@ -146,8 +147,6 @@ export class KyselyJobRepository implements JobRepository {
             'code', 'LEASE_EXPIRED',
             'message', 'worker ' || lease_owner || ' stopped renewing its lease in attempt ' || attempts,
             'retryable', true) END,
-        run_at = CASE
-          WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN now() ELSE run_at END,
         progress_stage = CASE
           WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN 'queued' ELSE progress_stage END,
         progress_percent = CASE
@@ -167,6 +166,16 @@ export class KyselyJobRepository implements JobRepository {
     return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) =>
       rows.map(rowToJob).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     );
+  }
+
+  msUntilNextLeaseExpiry(): ResultAsync<number | null, DatabaseUnavailable> {
+    const query = sql<{ ms: number | null }>`
+      SELECT (extract(epoch FROM (min(lease_expires_at) - now())) * 1000)::float8 AS ms
+      FROM jobs WHERE status = 'processing' AND lease_expires_at IS NOT NULL`;
+    return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+      const ms = rows[0]?.ms;
+      return ms === null || ms === undefined ? null : Math.max(0, Math.ceil(Number(ms)));
+    });
   }
 
   queuePosition(jobId: string): ResultAsync<number | null, DatabaseUnavailable> {

@@ -41,9 +41,6 @@ function rowToDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery
   };
 }
 
-const byDueThenId = (a: WebhookDelivery, b: WebhookDelivery): number =>
-  (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1);
-
 /**
  * {@link WebhookDeliveryRepository} over Kysely (PostgreSQL and PGlite). The outbox query is one
  * `INSERT ... SELECT ... ON CONFLICT DO NOTHING` over recently finished jobs; the claim is one
@@ -79,21 +76,27 @@ export class KyselyWebhookDeliveryRepository implements WebhookDeliveryRepositor
     const n = Math.max(0, Math.floor(limit));
     if (n === 0) return ResultAsync.fromSafePromise(Promise.resolve([]));
     return ResultAsync.fromPromise(
-      sql<Selectable<WebhookDeliveriesTable>>`
-        UPDATE webhook_deliveries
-        SET attempts = attempts + 1,
-            next_attempt_at = now() + ${Math.max(0, Math.round(leaseMs))}::double precision * interval '1 millisecond'
-        WHERE id IN (
-          SELECT id FROM webhook_deliveries
+      sql<Selectable<WebhookDeliveriesTable> & { due_at: Date }>`
+        WITH due AS (
+          SELECT id, next_attempt_at AS due_at FROM webhook_deliveries
           WHERE status = 'pending' AND next_attempt_at <= now()
           ORDER BY next_attempt_at, id
           LIMIT ${n}::integer
           FOR UPDATE SKIP LOCKED
         )
-        RETURNING *
+        UPDATE webhook_deliveries w
+        SET attempts = w.attempts + 1,
+            next_attempt_at = now() + ${Math.max(0, Math.round(leaseMs))}::double precision * interval '1 millisecond'
+        FROM due
+        WHERE w.id = due.id
+        RETURNING w.*, due.due_at
       `.execute(this.db),
       toDatabaseUnavailable,
-    ).map((result) => result.rows.map(rowToDelivery).sort(byDueThenId));
+    ).map((result) =>
+      [...result.rows]
+        .sort((a, b) => a.due_at.getTime() - b.due_at.getTime() || (a.id < b.id ? -1 : 1))
+        .map(rowToDelivery),
+    );
   }
 
   markDelivered(id: string, record: WebhookAttemptRecord): ResultAsync<boolean, DatabaseUnavailable> {

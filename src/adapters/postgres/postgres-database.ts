@@ -70,6 +70,12 @@ export async function createPostgresDatabase(
   const onIdleError = options.onIdleError ?? (() => undefined);
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', (error) => onIdleError(error));
+  // pg-pool listens for errors only on idle clients: a checked-out client (a query running when
+  // the server dies or restarts) emits 'error' with no listener, which crashed every API and
+  // worker process. The query itself still rejects; the broken client is dropped on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => onIdleError(error));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | null = null;
   return {

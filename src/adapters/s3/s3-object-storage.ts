@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
@@ -447,19 +448,16 @@ export class S3ObjectStorage implements ObjectStorage {
         return err(this.sourceFileFailure(key, cause));
       }
       if (size <= this.thresholdBytes) {
-        // Each attempt streams the file afresh from offset 0, so the policy may retry it.
+        // Each attempt streams the file afresh from offset 0 through its own descriptor, so the
+        // policy may retry it: destroying a FileHandle's stream closes the handle (even with
+        // `autoClose: false`), and a retry through it failed with ERR_OUT_OF_RANGE (fd -1).
         return await this.putOnce(
           key,
           options.contentType,
           () =>
             size === 0
               ? Buffer.alloc(0)
-              : file.createReadStream({
-                  start: 0,
-                  end: size - 1,
-                  autoClose: false,
-                  highWaterMark: 256 * 1024,
-                }),
+              : createReadStream(filePath, { start: 0, end: size - 1, highWaterMark: 256 * 1024 }),
           size,
           progress,
         );

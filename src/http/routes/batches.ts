@@ -6,7 +6,13 @@ import type { IdempotentExecution } from '../../application/idempotent-execution
 import type { SubmitBatch } from '../../application/submit-batch.js';
 import { principalOf } from '../auth.js';
 import { BatchIdParams, BatchRequest, BatchResponse, batchLink, presentBatch } from '../batch-schemas.js';
-import { answerIdempotently, errorAnswer, IdempotencyKeyHeaders, REPLAY_NOTE } from '../idempotency.js';
+import {
+  answerIdempotently,
+  createdWithReplayHeaders,
+  errorAnswer,
+  IdempotencyKeyHeaders,
+  REPLAY_NOTE,
+} from '../idempotency.js';
 import { sendError } from '../problem.js';
 import { Problem } from '../schemas.js';
 
@@ -41,7 +47,13 @@ export async function batchRoutes(app: FastifyInstance, deps: BatchRouteDeps): P
         security,
         headers: IdempotencyKeyHeaders,
         body: BatchRequest,
-        response: { 201: BatchResponse, 401: Problem, 409: Problem, 422: Problem, 503: Problem },
+        response: {
+          201: createdWithReplayHeaders(BatchResponse, 'The URL of the new batch.'),
+          401: Problem,
+          409: Problem,
+          422: Problem,
+          503: Problem,
+        },
       },
     },
     async (request, reply) =>

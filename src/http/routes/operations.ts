@@ -114,7 +114,9 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     },
     async (request, reply) => {
       if (!requireAdmin(request, reply)) return reply;
-      return { registrations: deps.describeContainer() };
+      return {
+        registrations: deps.describeContainer().map((r) => ({ ...r, dependencies: [...r.dependencies] })),
+      };
     },
   );
 }

@@ -38,10 +38,14 @@ framecast_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/a
 export async function prometheusRoutes(app: FastifyInstance, deps: PrometheusRouteDeps): Promise<void> {
   const expected = deps.token === undefined ? null : digest(deps.token);
 
-  const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+  const authorize = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
     const authorization = request.headers.authorization ?? '';
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-    if (expected !== null && bearer !== undefined && timingSafeEqual(digest(bearer), expected)) return undefined;
+    if (expected !== null && bearer !== undefined && timingSafeEqual(digest(bearer), expected))
+      return undefined;
     if (expected === null && deps.openWithoutToken) return undefined;
     const apiKeyHeader = request.headers['x-api-key'];
     const apiKey = Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader;
@@ -54,7 +58,8 @@ export async function prometheusRoutes(app: FastifyInstance, deps: PrometheusRou
     if (authenticated === null)
       return sendError(reply, {
         type: 'Unauthenticated',
-        reason: expected === null ? 'admin credentials needed' : 'send the metrics token or admin credentials',
+        reason:
+          expected === null ? 'admin credentials needed' : 'send the metrics token or admin credentials',
       });
     if (authenticated.isErr()) return sendError(reply, authenticated.error);
     if (!isAdmin(authenticated.value))

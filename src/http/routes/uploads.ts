@@ -1,6 +1,6 @@
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeleteUpload } from '../../application/delete-upload.js';
 import type { DownloadUpload } from '../../application/download-upload.js';
@@ -92,8 +92,20 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
           consumes: ['multipart/form-data'],
           querystring: UploadContentQuery,
           body: UploadContentBody,
-          response: { 201: UploadResponse, 401: Problem, 413: Problem, 415: Problem, 422: Problem, 503: Problem },
+          response: {
+            201: UploadResponse,
+            401: Problem,
+            413: Problem,
+            415: Problem,
+            422: Problem,
+            503: Problem,
+          },
         },
+        // The body schema only documents the form: the parts are streamed, never parsed into a body.
+        validatorCompiler: (req) =>
+          req.httpPart === 'body'
+            ? () => ({ value: undefined })
+            : validatorCompiler(req as unknown as Parameters<typeof validatorCompiler>[0]),
       },
       async (request, reply) => {
         if (!request.isMultipart())
@@ -123,7 +135,10 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
           body: file.file,
         });
         if (result.isErr()) return sendError(reply, result.error);
-        return reply.code(201).header('location', uploadLink(result.value.id)).send(presentUpload(result.value));
+        return reply
+          .code(201)
+          .header('location', uploadLink(result.value.id))
+          .send(presentUpload(result.value));
       },
     );
 
@@ -134,7 +149,8 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
           operationId: 'listUploads',
           tags: ['uploads'],
           summary: "List the caller's uploads",
-          description: 'Newest first, `limit` per page; follow `nextCursor` for the next page. Filter by `kind`.',
+          description:
+            'Newest first, `limit` per page; follow `nextCursor` for the next page. Filter by `kind`.',
           security,
           querystring: UploadListQuery,
           response: { 200: UploadListResponse, 401: Problem, 422: Problem, 503: Problem },

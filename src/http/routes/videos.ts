@@ -10,7 +10,13 @@ import { parseRangeHeader } from '../../domain/byte-range.js';
 import type { AssetKind } from '../../domain/video-asset.js';
 import { VideoSpec } from '../../domain/video-spec.js';
 import { principalOf } from '../auth.js';
-import { answerIdempotently, errorAnswer, IdempotencyKeyHeaders, REPLAY_NOTE } from '../idempotency.js';
+import {
+  answerIdempotently,
+  createdWithReplayHeaders,
+  errorAnswer,
+  IdempotencyKeyHeaders,
+  REPLAY_NOTE,
+} from '../idempotency.js';
 import { jobLinks, presentEvent, presentJob } from '../job-presenter.js';
 import { sendError } from '../problem.js';
 import { JobIdParams, JobMetadataResponse, JobResponse, Problem, VideoSpecRequest } from '../schemas.js';
@@ -47,7 +53,13 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         security,
         headers: IdempotencyKeyHeaders,
         body: VideoSpecRequest,
-        response: { 201: JobResponse, 401: Problem, 409: Problem, 422: Problem, 503: Problem },
+        response: {
+          201: createdWithReplayHeaders(JobResponse, 'The status URL of the new job.'),
+          401: Problem,
+          409: Problem,
+          422: Problem,
+          503: Problem,
+        },
       },
     },
     async (request, reply) =>

@@ -14,7 +14,7 @@ import { JobIdParams, Problem } from '../schemas.js';
 export const WS_CLOSE = {
   /** The job reached a terminal status: every update was sent. */
   finished: 1000,
-  /** The server is shutting down or the database did not answer: reconnect later. */
+  /** The database did not answer: reconnect later. */
   tryAgainLater: 1013,
   jobNotFound: 4404,
 } as const;

@@ -25,9 +25,10 @@ interface BatchBody {
   links: { self: string; cancel: string };
 }
 
-const specs = (n: number) => Array.from({ length: n }, (_, i) => ({ topic: `Topic ${i}`, context: 'One. Two.' }));
+const specs = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ topic: `Topic ${i}`, context: 'One. Two.' }));
 
-async function submit(payload: unknown, headers: Record<string, string> = asA) {
+async function submit(payload: object, headers: Record<string, string> = asA) {
   return t.app.inject({ method: 'POST', url: '/api/v1/videos/batch', headers, payload });
 }
 
@@ -74,7 +75,12 @@ describe('POST /api/v1/videos/batch', () => {
   });
 
   it('keeps each spec’s priority', async () => {
-    const res = await submit({ jobs: [{ topic: 'Low', priority: -3 }, { topic: 'High', priority: 7 }] });
+    const res = await submit({
+      jobs: [
+        { topic: 'Low', priority: -3 },
+        { topic: 'High', priority: 7 },
+      ],
+    });
     const batch = res.json() as BatchBody;
     expect((await stored(batch.jobIds[0]!)).priority).toBe(-3);
     expect((await stored(batch.jobIds[1]!)).priority).toBe(7);
@@ -96,17 +102,20 @@ describe('POST /api/v1/videos/batch', () => {
   it.each([
     ['missing (schema)', {}, 'is required'],
     ['blank (domain rule)', { topic: '   ' }, 'must not be empty'],
-  ])('answers 422 with jobs.3.topic for a topic %s in position 3, and creates nothing', async (_n, bad, message) => {
-    const before = (await t.jobs.countByStatus())._unsafeUnwrap().queued;
-    const jobs: unknown[] = specs(5);
-    jobs[3] = bad;
-    const res = await submit({ jobs });
-    expect(res.statusCode).toBe(422);
-    const problem = res.json() as { code: string; errors: { path: string; message: string }[] };
-    expect(problem.code).toBe('VALIDATION_FAILED');
-    expect(problem.errors).toEqual([expect.objectContaining({ path: 'jobs.3.topic', message })]);
-    expect((await t.jobs.countByStatus())._unsafeUnwrap().queued).toBe(before);
-  });
+  ])(
+    'answers 422 with jobs.3.topic for a topic %s in position 3, and creates nothing',
+    async (_n, bad, message) => {
+      const before = (await t.jobs.countByStatus())._unsafeUnwrap().queued;
+      const jobs: unknown[] = specs(5);
+      jobs[3] = bad;
+      const res = await submit({ jobs });
+      expect(res.statusCode).toBe(422);
+      const problem = res.json() as { code: string; errors: { path: string; message: string }[] };
+      expect(problem.code).toBe('VALIDATION_FAILED');
+      expect(problem.errors).toEqual([expect.objectContaining({ path: 'jobs.3.topic', message })]);
+      expect((await t.jobs.countByStatus())._unsafeUnwrap().queued).toBe(before);
+    },
+  );
 
   it('answers 422 for an empty list and a blank name', async () => {
     const empty = await submit({ jobs: [] });
@@ -141,7 +150,12 @@ describe('GET /api/v1/videos/batch/{batchId}', () => {
 
     const runningA = await claimed(a);
     await save(
-      reportProgress(runningA, { attempt: 1, stage: 'rendering', percent: 40, now: new Date() })._unsafeUnwrap(),
+      reportProgress(runningA, {
+        attempt: 1,
+        stage: 'rendering',
+        percent: 40,
+        now: new Date(),
+      })._unsafeUnwrap(),
     );
     const runningB = await claimed(b);
     await save(
@@ -188,7 +202,12 @@ describe('GET /api/v1/videos/batch/{batchId}', () => {
     const missing = await getBatch('no-such-batch', asB);
     expect(other.statusCode).toBe(404);
     expect(missing.statusCode).toBe(404);
-    const strip = (b: Record<string, unknown>) => ({ ...b, detail: undefined, instance: undefined, requestId: undefined });
+    const strip = (b: Record<string, unknown>) => ({
+      ...b,
+      detail: undefined,
+      instance: undefined,
+      requestId: undefined,
+    });
     expect(strip(other.json())).toEqual(strip(missing.json()));
     expect(other.json()).toMatchObject({ code: 'BATCH_NOT_FOUND' });
   });
@@ -214,7 +233,11 @@ describe('POST /api/v1/videos/batch/{batchId}/cancel', () => {
       })._unsafeUnwrap(),
     );
 
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/videos/batch/${batch.id}/cancel`, headers: asA });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/videos/batch/${batch.id}/cancel`,
+      headers: asA,
+    });
     expect(res.statusCode).toBe(200);
     expect((res.json() as BatchBody).counts).toEqual({
       queued: 0,
@@ -227,14 +250,22 @@ describe('POST /api/v1/videos/batch/{batchId}/cancel', () => {
     expect((await stored(b)).cancelRequestedAt).not.toBeNull();
     expect(await stored(c)).toMatchObject({ status: 'failed', cancelRequestedAt: null });
 
-    const again = await t.app.inject({ method: 'POST', url: `/api/v1/videos/batch/${batch.id}/cancel`, headers: asA });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/videos/batch/${batch.id}/cancel`,
+      headers: asA,
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(res.json());
   });
 
   it('answers 404 for another user’s batch and changes nothing', async () => {
     const batch = await submitted(1);
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/videos/batch/${batch.id}/cancel`, headers: asB });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/videos/batch/${batch.id}/cancel`,
+      headers: asB,
+    });
     expect(res.statusCode).toBe(404);
     expect(await stored(batch.jobIds[0]!)).toMatchObject({ status: 'queued', cancelRequestedAt: null });
   });

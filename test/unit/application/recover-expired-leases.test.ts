@@ -25,7 +25,8 @@ describe('RecoverExpiredLeases', () => {
       status: 'queued',
       attempts: 1,
       lease: null,
-      runAt: at(LEASE_MS),
+      // It keeps its turn in the queue (its runAt is from before the claim).
+      runAt: job.runAt,
       error,
       finishedAt: null,
     });
@@ -34,7 +35,7 @@ describe('RecoverExpiredLeases', () => {
       level: 'warn',
       stage: 'lifecycle',
       message: 'Lease of attempt 1 expired; job queued again',
-      data: { attempt: 1, event: 'lease-expired' },
+      data: { attempt: 1, event: 'lease-expired', error },
     });
     expect(signals.count).toBe(1);
 

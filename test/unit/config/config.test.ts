@@ -102,7 +102,13 @@ describe('loadConfig', () => {
   it('refuses production on embedded defaults and without a configured key, listing what is missing', () => {
     const problems = problemsOf({ APP_ENV: 'production' });
     expect(problems).toHaveLength(5);
-    for (const name of ['DATABASE_URL', 'S3_BUCKET', 'REDIS_URL', 'WEBHOOK_SECRET', 'FRAMECAST_API_KEY or CLERK_*'])
+    for (const name of [
+      'DATABASE_URL',
+      'S3_BUCKET',
+      'REDIS_URL',
+      'WEBHOOK_SECRET',
+      'FRAMECAST_API_KEY or CLERK_*',
+    ])
       expect(
         problems.some((p) => p.startsWith(`APP_ENV=production needs ${name}`)),
         name,

@@ -499,7 +499,7 @@ describe('expireLease', () => {
       status: 'queued',
       attempts: 1,
       lease: null,
-      runAt: at(40),
+      runAt: job.runAt,
       progress: { stage: 'queued', percent: 0 },
       error: {
         code: 'LEASE_EXPIRED',

@@ -1,0 +1,198 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { fitParagraphs } from './text-layout.js';
+/** The font family the painter sets text in (registered from `dejavu-fonts-ttf`). */
+export const FONT_FAMILY = 'DejaVu Sans';
+const FONT_FILES = [
+    'DejaVuSans.ttf',
+    'DejaVuSans-Bold.ttf',
+    'DejaVuSans-Oblique.ttf',
+    'DejaVuSans-BoldOblique.ttf',
+];
+let fontsRegistered = false;
+/** Registers the DejaVu Sans faces with the canvas (once per process). Returns the font directory. */
+export function registerFonts(fontDir) {
+    const dir = fontDir ?? join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    if (!fontsRegistered) {
+        for (const file of FONT_FILES) {
+            if (GlobalFonts.registerFromPath(join(dir, file), FONT_FAMILY) === null)
+                throw new Error(`cannot load font ${join(dir, file)}`);
+        }
+        fontsRegistered = true;
+    }
+    return dir;
+}
+const PALETTES = {
+    title: { from: '#0b1120', to: '#1e3a8a', accent: '#38bdf8' },
+    content: { from: '#0b1120', to: '#134e4a', accent: '#2dd4bf' },
+    source: { from: '#1c1917', to: '#3f3a36', accent: '#fbbf24' },
+    summary: { from: '#1e1b4b', to: '#4c1d95', accent: '#c084fc' },
+};
+const TEXT = '#f8fafc';
+const BODY_TEXT = '#e2e8f0';
+const fontString = (style, size) => `${style === 'bold' ? 'bold ' : style === 'italic' ? 'italic ' : ''}${size}px "${FONT_FAMILY}"`;
+/**
+ * Paints one still card per scene with `@napi-rs/canvas`: a gradient background, the title card
+ * with the topic large and centred, content and source cards with heading and body, the summary
+ * card with bullets, and a small scene counter. Text is measured with the real font, word-wrapped
+ * (long words broken) and shrunk until it fits its box, so it never leaves the frame. Works for
+ * any size (16:9, 9:16, 1:1): lengths scale with the shorter side.
+ */
+export class CanvasScenePainter {
+    /** @param options.fontDir directory of the DejaVu TTF files (default: the `dejavu-fonts-ttf` package). */
+    constructor(options = {}) {
+        registerFonts(options.fontDir);
+    }
+    /** The scene as a PNG image (`width` x `height` px, encoded off the event loop). */
+    async paint(request) {
+        const { width, height } = request;
+        const canvas = createCanvas(width, height);
+        const ctx = canvas.getContext('2d');
+        const palette = PALETTES[request.scene.kind];
+        const unit = Math.min(width, height) / 100;
+        const frame = { x: Math.max(6 * unit, width * 0.07), y: Math.max(6 * unit, height * 0.07) };
+        paintBackground(ctx, width, height, palette, unit);
+        const box = {
+            left: frame.x,
+            top: frame.y,
+            width: width - 2 * frame.x,
+            bottom: height - frame.y - 5 * unit,
+        };
+        if (request.scene.kind === 'title')
+            paintTitle(ctx, request.scene, box, palette, unit, height);
+        else
+            paintCard(ctx, request.scene, box, palette, unit);
+        paintCounter(ctx, request, frame, unit);
+        return canvas.encode('png');
+    }
+}
+function measurer(ctx, style) {
+    return (size) => {
+        ctx.font = fontString(style, size);
+        return (text) => ctx.measureText(text).width;
+    };
+}
+function paintBackground(ctx, width, height, palette, unit) {
+    const gradient = ctx.createLinearGradient(0, 0, width, height);
+    gradient.addColorStop(0, palette.from);
+    gradient.addColorStop(1, palette.to);
+    ctx.fillStyle = gradient;
+    ctx.fillRect(0, 0, width, height);
+    const glow = ctx.createRadialGradient(width * 0.85, height * 0.1, 0, width * 0.85, height * 0.1, 70 * unit);
+    glow.addColorStop(0, 'rgba(255,255,255,0.10)');
+    glow.addColorStop(1, 'rgba(255,255,255,0)');
+    ctx.fillStyle = glow;
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = palette.accent;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(0, height - 0.8 * unit, width, 0.8 * unit);
+    ctx.globalAlpha = 1;
+}
+/** Draws fitted lines from `top`; `align` centre puts each line on `x` as its middle. */
+function drawLines(ctx, fitted, style, x, top, options) {
+    ctx.font = fontString(style, fitted.fontSize);
+    ctx.fillStyle = options.color;
+    ctx.textAlign = options.align;
+    ctx.textBaseline = 'middle';
+    const gap = (options.paragraphGap ?? 0) * fitted.lineHeightPx;
+    let y = top;
+    for (const paragraph of fitted.paragraphs) {
+        paragraph.forEach((line, i) => {
+            const middle = y + fitted.lineHeightPx / 2;
+            if (options.bullet && i === 0) {
+                ctx.save();
+                ctx.fillStyle = options.bullet;
+                ctx.beginPath();
+                ctx.arc(x - fitted.fontSize * 0.9, middle, fitted.fontSize * 0.2, 0, Math.PI * 2);
+                ctx.fill();
+                ctx.restore();
+            }
+            ctx.fillText(line, x, middle);
+            y += fitted.lineHeightPx;
+        });
+        y += gap;
+    }
+}
+function paintTitle(ctx, scene, box, palette, unit, height) {
+    const maxHeight = (box.bottom - box.top) * 0.7;
+    const fitted = fitParagraphs([scene.heading], {
+        maxWidth: box.width * 0.9,
+        maxHeight,
+        maxSize: Math.round(11 * unit),
+        minSize: Math.round(3.5 * unit),
+        lineHeight: 1.2,
+        measureAt: measurer(ctx, 'bold'),
+    });
+    const rule = { gap: 3.5 * unit, height: 0.9 * unit, width: 14 * unit };
+    const blockHeight = fitted.height + rule.gap + rule.height;
+    const top = Math.max(box.top, (height - blockHeight) / 2 - 2 * unit);
+    const centre = box.left + box.width / 2;
+    drawLines(ctx, fitted, 'bold', centre, top, { align: 'center', color: TEXT });
+    ctx.fillStyle = palette.accent;
+    ctx.fillRect(centre - rule.width / 2, top + fitted.height + rule.gap, rule.width, rule.height);
+}
+function paintCard(ctx, scene, box, palette, unit) {
+    const heading = fitParagraphs([scene.heading], {
+        maxWidth: box.width,
+        maxHeight: 15 * unit,
+        maxSize: Math.round(5.5 * unit),
+        minSize: Math.round(3 * unit),
+        lineHeight: 1.25,
+        maxLines: 2,
+        measureAt: measurer(ctx, 'bold'),
+    });
+    drawLines(ctx, heading, 'bold', box.left, box.top, { align: 'left', color: palette.accent });
+    const ruleTop = box.top + heading.height + 1.8 * unit;
+    ctx.fillStyle = palette.accent;
+    ctx.fillRect(box.left, ruleTop, 10 * unit, 0.6 * unit);
+    const panel = { left: box.left, top: ruleTop + 3.5 * unit, width: box.width, bottom: box.bottom };
+    const pad = 3.5 * unit;
+    ctx.fillStyle = 'rgba(255,255,255,0.07)';
+    ctx.beginPath();
+    ctx.roundRect(panel.left, panel.top, panel.width, panel.bottom - panel.top, 2 * unit);
+    ctx.fill();
+    const inner = { width: panel.width - 2 * pad, height: panel.bottom - panel.top - 2 * pad };
+    if (inner.width <= 0 || inner.height <= 0)
+        return;
+    if (scene.kind === 'summary') {
+        const bullets = fitParagraphs(scene.bullets.length > 0 ? scene.bullets : [scene.body], {
+            maxWidth: (size) => inner.width - 1.6 * size,
+            maxHeight: inner.height,
+            maxSize: Math.round(4.8 * unit),
+            minSize: Math.round(2.2 * unit),
+            lineHeight: 1.3,
+            paragraphGap: 0.45,
+            measureAt: measurer(ctx, 'regular'),
+        });
+        const top = panel.top + pad + (inner.height - bullets.height) / 2;
+        drawLines(ctx, bullets, 'regular', panel.left + pad + 1.6 * bullets.fontSize, top, {
+            align: 'left',
+            color: BODY_TEXT,
+            paragraphGap: 0.45,
+            bullet: palette.accent,
+        });
+        return;
+    }
+    const style = scene.kind === 'source' ? 'italic' : 'regular';
+    const body = fitParagraphs([scene.body], {
+        maxWidth: inner.width,
+        maxHeight: inner.height,
+        maxSize: Math.round(6 * unit),
+        minSize: Math.round(2.2 * unit),
+        lineHeight: 1.38,
+        measureAt: measurer(ctx, style),
+    });
+    const top = panel.top + pad + (inner.height - body.height) / 2;
+    drawLines(ctx, body, style, panel.left + pad, top, { align: 'left', color: BODY_TEXT });
+}
+function paintCounter(ctx, request, frame, unit) {
+    const size = Math.max(10, Math.round(2.4 * unit));
+    const label = `${request.sceneNumber} / ${request.sceneCount}`;
+    ctx.font = fontString('regular', size);
+    ctx.fillStyle = 'rgba(248,250,252,0.6)';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'alphabetic';
+    ctx.fillText(label, request.width - frame.x, request.height - frame.y * 0.55);
+}
+//# sourceMappingURL=canvas-scene-painter.js.map

@@ -1,0 +1,358 @@
+import { sql } from 'kysely';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { JOB_STATUSES, STAGES } from '../../domain/job.js';
+import { invalidCursor, } from '../../ports/errors.js';
+import { JOB_LIST_MAX_LIMIT, } from '../../ports/job-repository.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { toDatabaseUnavailable } from './database-error.js';
+import { jobToColumns, rowToJob } from './job-row.js';
+/** Claim order: priority high to low, then oldest run_at, created_at, and id as the last tie-breaker. */
+function byClaimOrder(a, b) {
+    return (b.priority - a.priority ||
+        a.runAt.getTime() - b.runAt.getTime() ||
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+/** `leaseMs` milliseconds as an SQL interval expression. */
+const millis = (ms) => sql `(${ms}::float8 * interval '1 millisecond')`;
+/**
+ * {@link JobRepository} over Kysely: the same SQL on PostgreSQL (pg) and PGlite. The `jobs`
+ * table is the queue; the database clock (`now()`) is the lease clock. Every write is a single
+ * conditional statement, so any number of processes may share the table.
+ */
+export class KyselyJobRepository {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    insert(job) {
+        return ResultAsync.fromPromise(this.db.insertInto('jobs').values(jobToColumns(job)).returningAll().executeTakeFirstOrThrow(), toDatabaseUnavailable).map(rowToJob);
+    }
+    findById(jobId) {
+        return ResultAsync.fromPromise(this.db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst(), toDatabaseUnavailable).andThen((row) => row === undefined ? errAsync({ type: 'JobNotFound', jobId }) : okAsync(rowToJob(row)));
+    }
+    update(job) {
+        const { id: _id, ...columns } = jobToColumns(job);
+        const expectedVersion = job.version - 1;
+        const write = async () => {
+            const row = await this.db
+                .updateTable('jobs')
+                .set(columns)
+                .where('id', '=', job.id)
+                .where('version', '=', expectedVersion)
+                .returningAll()
+                .executeTakeFirst();
+            if (row !== undefined)
+                return { row };
+            const found = await this.db.selectFrom('jobs').select('id').where('id', '=', job.id).executeTakeFirst();
+            return { row: null, exists: found !== undefined };
+        };
+        return ResultAsync.fromPromise(write(), toDatabaseUnavailable).andThen((outcome) => {
+            if (outcome.row !== null)
+                return okAsync(rowToJob(outcome.row));
+            return outcome.exists
+                ? errAsync({ type: 'VersionConflict', id: job.id, expectedVersion })
+                : errAsync({ type: 'JobNotFound', jobId: job.id });
+        });
+    }
+    claim(workerId, leaseMs, limit) {
+        if (limit < 1)
+            return okAsync([]);
+        // One statement: a select-then-update in two statements hands the same job out twice.
+        const query = sql `
+      UPDATE jobs SET
+        status = 'processing',
+        attempts = attempts + 1,
+        lease_owner = ${workerId},
+        lease_expires_at = now() + ${millis(leaseMs)},
+        started_at = coalesce(started_at, now()),
+        progress_stage = 'planning',
+        progress_percent = 0,
+        version = version + 1,
+        updated_at = now()
+      WHERE id IN (
+        SELECT id FROM jobs
+        WHERE status = 'queued' AND run_at <= now()
+        ORDER BY priority DESC, run_at, created_at, id
+        FOR UPDATE SKIP LOCKED
+        LIMIT ${Math.floor(limit)}
+      )
+      RETURNING *`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => rows.map(rowToJob).sort(byClaimOrder));
+    }
+    renewLease(jobId, attempt, leaseMs) {
+        const query = sql `
+      UPDATE jobs SET
+        lease_expires_at = now() + ${millis(leaseMs)},
+        version = version + 1,
+        updated_at = now()
+      WHERE id = ${jobId} AND status = 'processing' AND attempts = ${attempt}
+      RETURNING lease_expires_at, cancel_requested_at`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+            const row = rows[0];
+            return row === undefined
+                ? null
+                : { expiresAt: row.lease_expires_at, cancelRequested: row.cancel_requested_at !== null };
+        });
+    }
+    recoverExpiredLeases() {
+        // Same outcome as the domain's expireLease: cancel requested -> cancelled; attempts left ->
+        // queued at once with LEASE_EXPIRED, keeping its (past) run_at so it keeps its turn;
+        // otherwise failed. SET expressions read the old row.
+        const query = sql `
+      UPDATE jobs SET
+        status = CASE
+          WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'
+          WHEN attempts < max_attempts THEN 'queued'
+          ELSE 'failed' END,
+        error = CASE
+          WHEN cancel_requested_at IS NOT NULL THEN error
+          ELSE jsonb_build_object(
+            'code', 'LEASE_EXPIRED',
+            'message', 'worker ' || lease_owner || ' stopped renewing its lease in attempt ' || attempts,
+            'retryable', true) END,
+        progress_stage = CASE
+          WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN 'queued' ELSE progress_stage END,
+        progress_percent = CASE
+          WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN 0 ELSE progress_percent END,
+        finished_at = CASE
+          WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN finished_at ELSE now() END,
+        lease_owner = NULL,
+        lease_expires_at = NULL,
+        version = version + 1,
+        updated_at = now()
+      WHERE id IN (
+        SELECT id FROM jobs
+        WHERE status = 'processing' AND lease_expires_at <= now()
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => rows.map(rowToJob).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    }
+    msUntilNextLeaseExpiry() {
+        const query = sql `
+      SELECT (extract(epoch FROM (min(lease_expires_at) - now())) * 1000)::float8 AS ms
+      FROM jobs WHERE status = 'processing' AND lease_expires_at IS NOT NULL`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+            const ms = rows[0]?.ms;
+            return ms === null || ms === undefined ? null : Math.max(0, Math.ceil(Number(ms)));
+        });
+    }
+    queuePosition(jobId) {
+        const query = sql `
+      SELECT j.status, (
+        SELECT count(*)::int FROM jobs q
+        WHERE q.status = 'queued' AND q.run_at <= now()
+          AND (q.priority > j.priority
+            OR (q.priority = j.priority AND (q.run_at, q.created_at, q.id) < (j.run_at, j.created_at, j.id)))
+      ) AS ahead
+      FROM jobs j
+      WHERE j.id = ${jobId}`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+            const row = rows[0];
+            return row === undefined || row.status !== 'queued' ? null : row.ahead + 1;
+        });
+    }
+    countByStatus() {
+        return ResultAsync.fromPromise(this.db
+            .selectFrom('jobs')
+            .select(['status', sql `count(*)::int`.as('count')])
+            .groupBy('status')
+            .execute(), toDatabaseUnavailable).map((rows) => {
+            const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0]));
+            for (const row of rows) {
+                if (!JOB_STATUSES.includes(row.status))
+                    throw new Error(`jobs table holds an unknown status ${row.status}`);
+                counts[row.status] = row.count;
+            }
+            return counts;
+        });
+    }
+    list(query) {
+        const after = query.cursor === undefined ? null : decodeKeysetCursor(query.cursor, query.sort);
+        if (query.cursor !== undefined && after === null)
+            return errAsync(invalidCursor(query.cursor));
+        const limit = Math.min(JOB_LIST_MAX_LIMIT, Math.max(1, Number.isFinite(query.limit) ? Math.floor(query.limit) : 1));
+        let select = this.db.selectFrom('jobs').selectAll();
+        if (query.ownerId !== null)
+            select = select.where('owner_id', '=', query.ownerId);
+        if (query.statuses !== undefined && query.statuses.length > 0)
+            select = select.where('status', 'in', [...query.statuses]);
+        if (query.batchId !== undefined)
+            select = select.where('batch_id', '=', query.batchId);
+        if (query.createdAfter !== undefined)
+            select = select.where('created_at', '>=', query.createdAfter);
+        if (query.createdBefore !== undefined)
+            select = select.where('created_at', '<', query.createdBefore);
+        if (after !== null) {
+            // Keyset: strictly past the last row of the previous page, in the page's direction.
+            const past = query.sort === 'asc' ? sql `>` : sql `<`;
+            select = select.where(sql `(created_at, id) ${past} (${after.at}::timestamptz, ${after.id})`);
+        }
+        return ResultAsync.fromPromise(select
+            .orderBy('created_at', query.sort)
+            .orderBy('id', query.sort)
+            .limit(limit + 1)
+            .execute(), toDatabaseUnavailable).map((rows) => {
+            const items = rows.slice(0, limit).map(rowToJob);
+            const last = items[items.length - 1];
+            return {
+                items,
+                nextCursor: rows.length > limit && last !== undefined
+                    ? encodeKeysetCursor({ sort: query.sort, at: last.createdAt, id: last.id })
+                    : null,
+            };
+        });
+    }
+    delete(jobId, expectedVersion) {
+        // The job's events go with it (ON DELETE CASCADE).
+        const remove = async () => {
+            const row = await this.db
+                .deleteFrom('jobs')
+                .where('id', '=', jobId)
+                .where('version', '=', expectedVersion)
+                .returning('id')
+                .executeTakeFirst();
+            if (row !== undefined)
+                return 'deleted';
+            const found = await this.db.selectFrom('jobs').select('id').where('id', '=', jobId).executeTakeFirst();
+            return found === undefined ? 'missing' : 'conflict';
+        };
+        return ResultAsync.fromPromise(remove(), toDatabaseUnavailable).andThen((outcome) => {
+            if (outcome === 'deleted')
+                return okAsync(undefined);
+            return outcome === 'missing'
+                ? errAsync({ type: 'JobNotFound', jobId })
+                : errAsync({ type: 'VersionConflict', id: jobId, expectedVersion });
+        });
+    }
+    statsForOwner(ownerId, since) {
+        const done = sql `status = 'completed' AND started_at IS NOT NULL AND finished_at IS NOT NULL`;
+        const seconds = sql `extract(epoch FROM (finished_at - started_at))::float8`;
+        const query = sql `
+      SELECT
+        count(*) FILTER (WHERE status = 'queued')::int AS queued,
+        count(*) FILTER (WHERE status = 'processing')::int AS processing,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        count(*)::int AS total,
+        count(*) FILTER (WHERE status = 'completed' AND finished_at >= ${since}::timestamptz)::int
+          AS completed_since,
+        (avg(${seconds}) FILTER (WHERE ${done}))::float8 AS average_seconds,
+        (percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}))::float8
+          AS p95_seconds,
+        coalesce(sum((result ->> 'sizeBytes')::float8) FILTER (WHERE status = 'completed'), 0)::float8
+          AS stored_bytes
+      FROM jobs
+      WHERE owner_id = ${ownerId}`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+            const row = rows[0];
+            if (row === undefined)
+                throw new Error('an aggregate query returned no row');
+            return {
+                counts: {
+                    queued: row.queued,
+                    processing: row.processing,
+                    completed: row.completed,
+                    failed: row.failed,
+                    cancelled: row.cancelled,
+                },
+                total: row.total,
+                completedSince: row.completed_since,
+                averageProcessingSeconds: row.average_seconds,
+                p95ProcessingSeconds: row.p95_seconds,
+                storedBytes: row.stored_bytes,
+            };
+        });
+    }
+    throughputStats(windowMs) {
+        // Processing seconds as float8: extract(epoch ...) is numeric, which pg returns as a string.
+        const seconds = sql `extract(epoch FROM finished_at - started_at)::float8`;
+        const done = sql `status = 'completed' AND started_at IS NOT NULL`;
+        const query = sql `
+      SELECT now() AS as_of,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}) AS p50,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${done}) AS p95,
+        avg(${seconds}) FILTER (WHERE ${done}) AS mean,
+        max(${seconds}) FILTER (WHERE ${done}) AS max
+      FROM jobs
+      WHERE status IN ('completed', 'failed', 'cancelled')
+        AND finished_at > now() - ${millis(windowMs)} AND finished_at <= now()`;
+        return ResultAsync.fromPromise(query.execute(this.db), toDatabaseUnavailable).map(({ rows }) => {
+            const row = rows[0];
+            if (row === undefined)
+                throw new Error('aggregate query returned no row');
+            const num = (v) => (v === null ? null : Number(v));
+            return {
+                asOf: row.as_of,
+                windowMs,
+                finished: { completed: row.completed, failed: row.failed, cancelled: row.cancelled },
+                processingSeconds: { p50: num(row.p50), p95: num(row.p95), mean: num(row.mean), max: num(row.max) },
+            };
+        });
+    }
+    queueSnapshot(runningLimit) {
+        const summary = sql `
+      SELECT now() AS as_of,
+        count(*) FILTER (WHERE status = 'queued')::int AS queued,
+        count(*) FILTER (WHERE status = 'processing')::int AS processing,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE status = 'failed')::int AS failed,
+        count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+        count(*) FILTER (WHERE status = 'queued' AND run_at <= now())::int AS runnable,
+        min(created_at) FILTER (WHERE status = 'queued') AS oldest_queued_at,
+        json_agg(DISTINCT lease_owner) FILTER (WHERE status = 'processing' AND lease_owner IS NOT NULL)
+          AS workers
+      FROM jobs`;
+        const running = sql `
+      SELECT id, owner_id, attempts, lease_owner, lease_expires_at, progress_stage, progress_percent, started_at
+      FROM jobs
+      WHERE status = 'processing'
+      ORDER BY started_at NULLS FIRST, id
+      LIMIT ${Math.max(0, Math.floor(runningLimit))}`;
+        const read = async () => ({
+            summary: (await summary.execute(this.db)).rows[0],
+            running: (await running.execute(this.db)).rows,
+        });
+        return ResultAsync.fromPromise(read(), toDatabaseUnavailable).map(({ summary: s, running: rows }) => {
+            if (s === undefined)
+                throw new Error('aggregate query returned no row');
+            return {
+                asOf: s.as_of,
+                counts: {
+                    queued: s.queued,
+                    processing: s.processing,
+                    completed: s.completed,
+                    failed: s.failed,
+                    cancelled: s.cancelled,
+                },
+                runnable: s.runnable,
+                delayed: s.queued - s.runnable,
+                oldestQueuedAt: s.oldest_queued_at,
+                running: rows.map((r) => {
+                    if (!STAGES.includes(r.progress_stage))
+                        throw new Error(`jobs row ${r.id} has an unknown stage ${r.progress_stage}`);
+                    return {
+                        jobId: r.id,
+                        ownerId: r.owner_id,
+                        attempt: r.attempts,
+                        workerId: r.lease_owner,
+                        leaseExpiresAt: r.lease_expires_at,
+                        stage: r.progress_stage,
+                        percent: r.progress_percent,
+                        startedAt: r.started_at,
+                    };
+                }),
+                activeWorkers: [...(s.workers ?? [])].sort(),
+            };
+        });
+    }
+    ping() {
+        return ResultAsync.fromPromise(sql `SELECT 1`.execute(this.db), toDatabaseUnavailable).map(() => undefined);
+    }
+}
+//# sourceMappingURL=kysely-job-repository.js.map

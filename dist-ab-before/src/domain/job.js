@@ -1,0 +1,193 @@
+import { err, ok } from 'neverthrow';
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'];
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'];
+export const STAGES = [
+    'queued',
+    'planning',
+    'narration',
+    'rendering',
+    'composing',
+    'thumbnail',
+    'uploading',
+    'done',
+];
+/** Pipeline stages a worker moves through, in order. */
+export const PIPELINE_STAGES = [
+    'planning',
+    'narration',
+    'rendering',
+    'composing',
+    'thumbnail',
+    'uploading',
+];
+/** Allowed job priorities (higher is claimed first). */
+export const JOB_PRIORITY = { min: -10, max: 10 };
+export const isTerminal = (status) => TERMINAL_STATUSES.includes(status);
+const illegal = (job, action) => err({ type: 'IllegalJobTransition', jobId: job.id, from: job.status, action });
+const leaseLost = (job, attempt) => err({ type: 'LeaseLost', jobId: job.id, attempt });
+/** A worker holds the job's lease when the job is processing in the worker's attempt. */
+const holdsLease = (job, attempt) => job.status === 'processing' && job.attempts === attempt;
+const touch = (job, now, changes) => ({
+    ...job,
+    ...changes,
+    updatedAt: now,
+    version: job.version + 1,
+});
+/** Creates a queued job (version 1). */
+export function createJob(input) {
+    return {
+        id: input.id,
+        ownerId: input.ownerId,
+        batchId: input.batchId ?? null,
+        spec: input.spec,
+        status: 'queued',
+        priority: input.priority ?? 0,
+        attempts: 0,
+        maxAttempts: input.maxAttempts,
+        runAt: input.now,
+        lease: null,
+        progress: { stage: 'queued', percent: 0 },
+        cancelRequestedAt: null,
+        error: null,
+        result: null,
+        createdAt: input.now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: input.now,
+        version: 1,
+    };
+}
+/** queued -> processing: a worker takes a lease of `leaseMs` milliseconds; the attempt counter increments. */
+export function claimJob(job, claim) {
+    if (job.status !== 'queued' || job.runAt.getTime() > claim.now.getTime())
+        return illegal(job, 'claim');
+    return ok(touch(job, claim.now, {
+        status: 'processing',
+        attempts: job.attempts + 1,
+        lease: { workerId: claim.workerId, expiresAt: new Date(claim.now.getTime() + claim.leaseMs) },
+        progress: { stage: 'planning', percent: 0 },
+        startedAt: job.startedAt ?? claim.now,
+    }));
+}
+/** Extends the lease of the worker's attempt by `leaseMs` from `now`. */
+export function renewLease(job, renew) {
+    if (!holdsLease(job, renew.attempt) || job.lease === null)
+        return leaseLost(job, renew.attempt);
+    return ok(touch(job, renew.now, {
+        lease: { workerId: job.lease.workerId, expiresAt: new Date(renew.now.getTime() + renew.leaseMs) },
+    }));
+}
+/** Records pipeline progress of the worker's attempt; percent is clamped to 0–100 and never goes back. */
+export function reportProgress(job, report) {
+    if (!holdsLease(job, report.attempt))
+        return leaseLost(job, report.attempt);
+    const percent = Math.max(job.progress.percent, Math.min(100, Math.max(0, Math.round(report.percent))));
+    return ok(touch(job, report.now, { progress: { stage: report.stage, percent } }));
+}
+/** processing -> completed, with the stored result. */
+export function completeJob(job, done) {
+    if (!holdsLease(job, done.attempt))
+        return leaseLost(job, done.attempt);
+    return ok(touch(job, done.now, {
+        status: 'completed',
+        lease: null,
+        progress: { stage: 'done', percent: 100 },
+        error: null,
+        result: done.result,
+        finishedAt: done.now,
+    }));
+}
+/**
+ * processing -> queued (retryable error, attempts left; runs again after `backoffMs`)
+ * or processing -> failed (permanent error or attempts used up).
+ */
+export function failJob(job, failure) {
+    if (!holdsLease(job, failure.attempt))
+        return leaseLost(job, failure.attempt);
+    return ok(afterFailedAttempt(job, failure.error, failure.backoffMs, failure.now));
+}
+function afterFailedAttempt(job, error, backoffMs, now) {
+    if (error.retryable && job.attempts < job.maxAttempts && job.cancelRequestedAt === null) {
+        return touch(job, now, {
+            status: 'queued',
+            lease: null,
+            runAt: new Date(now.getTime() + Math.max(0, backoffMs)),
+            progress: { stage: 'queued', percent: 0 },
+            error,
+        });
+    }
+    if (job.cancelRequestedAt !== null) {
+        return touch(job, now, { status: 'cancelled', lease: null, finishedAt: now });
+    }
+    return touch(job, now, { status: 'failed', lease: null, error, finishedAt: now });
+}
+/**
+ * An expired lease (the worker died or stalled): the attempt counts as failed with
+ * `LEASE_EXPIRED` and the job is queued again at once, or failed when attempts are used up.
+ * A requeued job keeps its `runAt` (already past), so it runs before jobs queued after it
+ * rather than at the back of the queue: a crash does not cost the job its turn.
+ */
+export function expireLease(job, now) {
+    if (job.status !== 'processing' || job.lease === null || job.lease.expiresAt.getTime() > now.getTime())
+        return illegal(job, 'expireLease');
+    const error = {
+        code: 'LEASE_EXPIRED',
+        message: `worker ${job.lease.workerId} stopped renewing its lease in attempt ${job.attempts}`,
+        retryable: true,
+    };
+    const next = afterFailedAttempt(job, error, 0, now);
+    return ok(next.status === 'queued' ? { ...next, runAt: job.runAt } : next);
+}
+/**
+ * A worker gives a job back without failing it (graceful shutdown): processing -> queued,
+ * and the attempt is not counted.
+ */
+export function releaseJob(job, release) {
+    if (!holdsLease(job, release.attempt))
+        return leaseLost(job, release.attempt);
+    if (job.cancelRequestedAt !== null)
+        return ok(touch(job, release.now, { status: 'cancelled', lease: null, finishedAt: release.now }));
+    return ok(touch(job, release.now, {
+        status: 'queued',
+        attempts: job.attempts - 1,
+        lease: null,
+        runAt: release.now,
+        progress: { stage: 'queued', percent: 0 },
+    }));
+}
+/**
+ * A client asks to cancel: queued -> cancelled at once; processing stays processing with
+ * `cancelRequestedAt` set until the worker stops ({@link confirmCancelled}). Asking twice is harmless.
+ */
+export function requestCancel(job, now) {
+    if (job.status === 'queued')
+        return ok(touch(job, now, { status: 'cancelled', cancelRequestedAt: now, finishedAt: now, lease: null }));
+    if (job.status === 'processing')
+        return ok(job.cancelRequestedAt !== null ? job : touch(job, now, { cancelRequestedAt: now }));
+    return illegal(job, 'cancel');
+}
+/** processing (cancel requested) -> cancelled: the worker stopped the attempt. */
+export function confirmCancelled(job, done) {
+    if (!holdsLease(job, done.attempt))
+        return leaseLost(job, done.attempt);
+    if (job.cancelRequestedAt === null)
+        return illegal(job, 'confirmCancelled');
+    return ok(touch(job, done.now, { status: 'cancelled', lease: null, finishedAt: done.now }));
+}
+/** failed | cancelled -> queued: a client retries; attempts start again from zero. */
+export function retryJob(job, now) {
+    if (job.status !== 'failed' && job.status !== 'cancelled')
+        return illegal(job, 'retry');
+    return ok(touch(job, now, {
+        status: 'queued',
+        attempts: 0,
+        runAt: now,
+        lease: null,
+        progress: { stage: 'queued', percent: 0 },
+        cancelRequestedAt: null,
+        error: null,
+        result: null,
+        finishedAt: null,
+    }));
+}
+//# sourceMappingURL=job.js.map

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig, redactConfig } from './config/config.js';
+import { createContainer } from './container/composition-root.js';
+import { T } from './container/tokens.js';
+import { buildApp } from './http/app.js';
+/**
+ * The Framecast server: API and (unless `WORKER_CONCURRENCY=0`) the in-process worker.
+ * SIGTERM/SIGINT: stop accepting requests, let running jobs finish for `SHUTDOWN_GRACE_SECONDS`,
+ * release the rest to the queue, stop the container, exit 0. A second signal exits at once.
+ */
+async function main() {
+    if (existsSync('.env'))
+        process.loadEnvFile('.env');
+    let config;
+    try {
+        config = loadConfig(process.env);
+    }
+    catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+        }
+        throw error;
+    }
+    const container = createContainer(config);
+    const logger = await container.resolve(T.logger);
+    let ready = false;
+    let shuttingDown = false;
+    try {
+        await container.start();
+    }
+    catch (error) {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
+        await container.stop().catch(() => undefined);
+        process.exit(1);
+    }
+    logger.info({ config: redactConfig(config) }, 'configuration');
+    const bootstrap = await (await container.resolve(T.ensureBootstrapApiKey)).execute({
+        configuredKey: config.auth.apiKey,
+        generateIfNone: config.env === 'development',
+    });
+    if (bootstrap.isErr()) {
+        logger.error({ err: bootstrap.error.message }, 'could not prepare the API key');
+        await container.stop().catch(() => undefined);
+        process.exit(1);
+    }
+    const app = await buildApp(container, { isReady: () => ready && !shuttingDown });
+    await app.listen({ host: config.http.host, port: config.http.port });
+    ready = true;
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+    const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+    const base = `http://${shownHost}:${port}`;
+    const keyLine = bootstrap.value.outcome === 'generated'
+        ? `  API key:   ${bootstrap.value.key ?? ''}\n             (generated now and shown only once — keep it; set FRAMECAST_API_KEY to choose your own)\n`
+        : bootstrap.value.outcome === 'configured'
+            ? '  API key:   the value of FRAMECAST_API_KEY\n'
+            : '  API key:   use a key created earlier (or set FRAMECAST_API_KEY)\n';
+    process.stdout.write(`\nFramecast is listening on ${base}\n` +
+        keyLine +
+        `  Docs:      ${base}/docs  (ReDoc: ${base}/redoc, spec: ${base}/openapi.json)\n` +
+        `  Data:      ${config.dataDir}\n` +
+        `  Worker:    ${config.worker.concurrency === 0 ? 'off (WORKER_CONCURRENCY=0)' : `${config.worker.concurrency} slot(s)`}\n\n`);
+    const shutdown = (signal) => {
+        if (shuttingDown) {
+            logger.warn({ signal }, 'second signal: exiting now');
+            process.exit(1);
+        }
+        shuttingDown = true;
+        logger.info({ signal, graceSeconds: config.worker.shutdownGraceMs / 1000 }, 'shutting down');
+        app
+            .close()
+            .then(() => process.exit(0))
+            .catch((error) => {
+            logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown errors');
+            process.exit(1);
+        });
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+}
+main().catch((error) => {
+    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+});
+//# sourceMappingURL=main.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=api-key-repository.js.map

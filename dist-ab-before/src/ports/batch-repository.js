@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=batch-repository.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=cache.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=job-event-repository.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=media-type-detector.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=metrics-exposition.js.map

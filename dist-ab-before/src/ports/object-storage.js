@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=object-storage.js.map

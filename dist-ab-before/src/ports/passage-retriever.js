@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=passage-retriever.js.map

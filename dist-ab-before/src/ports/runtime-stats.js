@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=runtime-stats.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=scratch-space.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=video-renderer.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=work-signal.js.map

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createContainer } from './container/composition-root.js';
+import { T } from './container/tokens.js';
+/**
+ * `npm run worker`: a worker process without the HTTP API, for scaling rendering out
+ * (any number of them share one PostgreSQL). `WORKER_CONCURRENCY` (default 1, at least 1 here)
+ * sets the jobs it renders at once. SIGTERM/SIGINT drain it like the server; a second signal exits at once.
+ */
+async function main() {
+    if (existsSync('.env'))
+        process.loadEnvFile('.env');
+    let config;
+    try {
+        config = loadConfig(process.env);
+    }
+    catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+        }
+        throw error;
+    }
+    if (config.worker.concurrency === 0)
+        config = { ...config, worker: { ...config.worker, concurrency: 1 } };
+    if (config.database.kind === 'pglite') {
+        process.stderr.write('A separate worker needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process. ' +
+            'With the embedded database, `npm start` runs the worker inside the server.\n');
+        process.exit(2);
+    }
+    const container = createContainer(config);
+    const logger = await container.resolve(T.logger);
+    try {
+        const worker = await container.resolve(T.worker);
+        await container.start();
+        process.stdout.write(`Framecast worker ${worker.id} running with ${config.worker.concurrency} slot(s)\n`);
+    }
+    catch (error) {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker start-up failed');
+        await container.stop().catch(() => undefined);
+        process.exit(1);
+    }
+    let stopping = false;
+    const shutdown = (signal) => {
+        if (stopping) {
+            logger.warn({ signal }, 'second signal: exiting now');
+            process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal, graceSeconds: config.worker.shutdownGraceMs / 1000 }, 'worker shutting down');
+        container
+            .stop()
+            .then(() => process.exit(0))
+            .catch((error) => {
+            logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown errors');
+            process.exit(1);
+        });
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+}
+main().catch((error) => {
+    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+});
+//# sourceMappingURL=worker-main.js.map

@@ -1,0 +1,158 @@
+/** Delay past a lease's expiry before the planned sweep, in ms (database and timer jitter). */
+const EXPIRY_SWEEP_MARGIN_MS = 50;
+/**
+ * The in-process worker (a driving adapter, like HTTP): `concurrency` slots each claim and run
+ * one job at a time; idle slots wait for a work signal or the poll interval; a sweeper recovers
+ * expired leases at start and periodically.
+ */
+export class Worker {
+    deps;
+    running = false;
+    slots = [];
+    shutdown = new AbortController();
+    wake = [];
+    unsubscribe = null;
+    sweepTimer = null;
+    /** A one-shot sweep planned for when the earliest lease expires (sooner than the periodic one). */
+    expirySweep = null;
+    stopping = null;
+    active = new Map();
+    constructor(deps) {
+        this.deps = deps;
+    }
+    get id() {
+        return this.deps.workerId;
+    }
+    /** Number of jobs running now. */
+    get busy() {
+        return this.active.size;
+    }
+    /**
+     * Recovers expired leases, then starts the slots and the sweeper. Idempotent; a worker that
+     * was stopped does not start again (make a new one).
+     */
+    async start() {
+        if (this.running || this.stopping !== null || this.deps.settings.concurrency === 0)
+            return;
+        this.running = true;
+        await this.sweep();
+        if (!this.running)
+            return;
+        const unsubscribe = await this.deps.signal.subscribe(() => this.wakeAll());
+        if (!this.running) {
+            await unsubscribe().catch(() => undefined);
+            return;
+        }
+        this.unsubscribe = unsubscribe;
+        this.sweepTimer = setInterval(() => void this.sweep(), this.deps.settings.sweepIntervalMs);
+        this.sweepTimer.unref();
+        for (let slot = 0; slot < this.deps.settings.concurrency; slot += 1)
+            this.slots.push(this.loop(slot));
+        this.deps.logger.info({ workerId: this.deps.workerId, concurrency: this.deps.settings.concurrency }, 'worker started');
+    }
+    /**
+     * Stops claiming, lets running jobs finish for up to the grace period, then aborts them
+     * (they are released back to the queue, the attempt not counted) and waits for the slots.
+     */
+    stop() {
+        this.stopping ??= (async () => {
+            if (!this.running)
+                return;
+            this.running = false;
+            if (this.sweepTimer)
+                clearInterval(this.sweepTimer);
+            if (this.expirySweep)
+                clearTimeout(this.expirySweep);
+            this.wakeAll();
+            if (this.unsubscribe)
+                await this.unsubscribe().catch(() => undefined);
+            const all = Promise.all(this.slots);
+            let timer;
+            const graceOver = new Promise((resolve) => {
+                timer = setTimeout(() => resolve('timeout'), this.deps.settings.shutdownGraceMs);
+            });
+            const first = await Promise.race([all.then(() => 'done'), graceOver]);
+            clearTimeout(timer);
+            if (first === 'timeout') {
+                this.deps.logger.warn({ running: this.active.size }, 'grace period over; releasing running jobs');
+                this.shutdown.abort();
+            }
+            await all;
+            this.deps.logger.info({ workerId: this.deps.workerId }, 'worker stopped');
+        })();
+        return this.stopping;
+    }
+    /** Ends the grace period now: running jobs are released at once. */
+    abortRunningJobs() {
+        this.shutdown.abort();
+    }
+    async loop(slot) {
+        while (this.running) {
+            let outcome;
+            try {
+                const run = this.deps.processNextJob.execute({
+                    workerId: this.deps.workerId,
+                    shutdown: this.shutdown.signal,
+                });
+                this.active.set(slot, run);
+                outcome = await run;
+            }
+            catch (error) {
+                this.deps.logger.error({ err: String(error), slot }, 'worker slot error');
+                outcome = { kind: 'idle' };
+            }
+            finally {
+                this.active.delete(slot);
+            }
+            if (outcome.kind === 'idle' && this.running)
+                await this.idle();
+        }
+    }
+    idle() {
+        return new Promise((resolve) => {
+            const done = () => {
+                clearTimeout(timer);
+                this.wake = this.wake.filter((w) => w !== done);
+                resolve();
+            };
+            const timer = setTimeout(done, this.deps.settings.pollIntervalMs);
+            this.wake.push(done);
+        });
+    }
+    wakeAll() {
+        const wakers = this.wake;
+        this.wake = [];
+        for (const w of wakers)
+            w();
+    }
+    async sweep() {
+        const recovered = await this.deps.recoverExpiredLeases.execute();
+        if (recovered.isErr())
+            this.deps.logger.warn({ err: recovered.error.message }, 'lease sweep failed');
+        else if (recovered.value.length > 0)
+            this.deps.logger.warn({ jobs: recovered.value.map((j) => j.id) }, 'recovered jobs with expired leases');
+        await this.planExpirySweep();
+    }
+    /**
+     * Plans one extra sweep just after the earliest lease expires when that comes before the next
+     * periodic sweep: a dead worker's job is then queued again about when its lease ends, not up
+     * to a sweep interval later. Live leases are renewed meanwhile; the extra sweep then finds
+     * nothing and plans the next one.
+     */
+    async planExpirySweep() {
+        if (!this.running || this.expirySweep !== null)
+            return;
+        const next = await this.deps.recoverExpiredLeases.msUntilNextExpiry();
+        if (next.isErr() || next.value === null || !this.running || this.expirySweep !== null)
+            return;
+        const delayMs = next.value + EXPIRY_SWEEP_MARGIN_MS;
+        if (delayMs >= this.deps.settings.sweepIntervalMs)
+            return;
+        this.expirySweep = setTimeout(() => {
+            this.expirySweep = null;
+            void this.sweep();
+        }, delayMs);
+        this.expirySweep.unref();
+    }
+}
+//# sourceMappingURL=worker.js.map

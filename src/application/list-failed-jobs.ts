@@ -1,0 +1,88 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import type { Job, JobError } from '../domain/job.js';
+import { isAdmin, type Principal } from '../domain/principal.js';
+import type { DatabaseUnavailable, InvalidCursor } from '../ports/errors.js';
+import type { JobEventRepository } from '../ports/job-event-repository.js';
+import type { JobRepository } from '../ports/job-repository.js';
+import type { Forbidden } from './errors.js';
+
+export type ListFailedJobsError = Forbidden | InvalidCursor | DatabaseUnavailable;
+
+/** Why one attempt of a job ended badly, from the job's log. */
+export interface AttemptError {
+  readonly attempt: number;
+  readonly at: Date;
+  readonly error: JobError;
+}
+
+/** A failed job in the dead-letter view: its last error and every attempt's error. */
+export interface FailedJob {
+  readonly job: Job;
+  readonly attemptErrors: readonly AttemptError[];
+}
+
+export interface FailedJobPage {
+  readonly items: readonly FailedJob[];
+  readonly nextCursor: string | null;
+}
+
+/** Log entries read per job to find its attempts' errors. */
+const EVENTS_PER_JOB = 500;
+
+/**
+ * The dead-letter view for admins (`GET /system/jobs/failed`): failed jobs of every user, newest
+ * first, each with its last error, its attempts and the error of every attempt (read from the
+ * job's log: retried failures, expired leases and the final failure).
+ */
+export class ListFailedJobs {
+  constructor(private readonly deps: { readonly jobs: JobRepository; readonly events: JobEventRepository }) {}
+
+  /** @returns one page; `Forbidden` unless the caller is an admin; `InvalidCursor`. */
+  execute(input: {
+    principal: Principal;
+    limit: number;
+    cursor?: string;
+  }): ResultAsync<FailedJobPage, ListFailedJobsError> {
+    if (!isAdmin(input.principal))
+      return errAsync({
+        type: 'Forbidden',
+        reason: 'The dead-letter view needs the admin role or the admin scope.',
+      });
+    return this.deps.jobs
+      .list({
+        ownerId: null,
+        statuses: ['failed'],
+        sort: 'desc',
+        limit: input.limit,
+        ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+      })
+      .andThen((page) =>
+        ResultAsync.combine(page.items.map((job) => this.attemptErrors(job))).map((errors) => ({
+          items: page.items.map((job, i) => ({ job, attemptErrors: errors[i] ?? [] })),
+          nextCursor: page.nextCursor,
+        })),
+      );
+  }
+
+  private attemptErrors(job: Job): ResultAsync<AttemptError[], DatabaseUnavailable | InvalidCursor> {
+    return this.deps.events.list(job.id, { limit: EVENTS_PER_JOB, levels: ['warn', 'error'] }).map((page) => {
+      // One entry per attempt: the last error logged for it (a stage may log before the attempt's end).
+      const byAttempt = new Map<number, AttemptError>();
+      for (const event of page.items) {
+        const attempt = event.data['attempt'];
+        const error = asJobError(event.data['error']);
+        if (typeof attempt === 'number' && error !== null)
+          byAttempt.set(attempt, { attempt, at: event.at, error });
+      }
+      return [...byAttempt.values()].sort((a, b) => a.attempt - b.attempt);
+    });
+  }
+}
+
+function asJobError(value: unknown): JobError | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { code, message, retryable } = value as Record<string, unknown>;
+  return typeof code === 'string' && typeof message === 'string'
+    ? { code, message, retryable: retryable === true }
+    : null;
+}
