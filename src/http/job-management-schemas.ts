@@ -45,7 +45,7 @@ const cursor = z
 const jobFilterFields = {
   status: commaList(
     JOB_STATUSES,
-    'Only jobs in these statuses: comma-separated (`failed,cancelled`) or repeated (`status=failed&status=cancelled`).',
+    `Only jobs in these statuses (${JOB_STATUSES.join(', ')}): comma-separated (\`failed,cancelled\`) or repeated (\`status=failed&status=cancelled\`).`,
   ),
   batchId: z.string().min(1).max(64).optional().describe('Only the jobs of this batch.'),
   createdAfter: isoDate('Only jobs created at or after this ISO 8601 time (inclusive).'),
@@ -87,7 +87,14 @@ export const AdminJobListResponse = z
     items: z.array(JobResponse.extend({ ownerId: z.string() })),
     nextCursor: z.string().nullable(),
   })
-  .meta({ id: 'AdminJobList', description: 'One page of every user’s jobs, with their owners.' });
+  .meta({
+    id: 'AdminJobList',
+    description: 'One page of every user’s jobs, with their owners.',
+    example: {
+      items: [{ ...(JobResponse.meta()?.['example'] as object), ownerId: 'user_2p1xYz' }],
+      nextCursor: EXAMPLE_CURSOR,
+    },
+  });
 
 export const JobLogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size, 1–500 (default 100).'),
@@ -230,6 +237,8 @@ export const RecentJobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many, 1–50 (default 10).'),
 });
 
-export const RecentJobsResponse = z
-  .object({ items: z.array(JobResponse) })
-  .meta({ id: 'RecentJobs', description: 'The caller’s newest jobs, newest first.' });
+export const RecentJobsResponse = z.object({ items: z.array(JobResponse) }).meta({
+  id: 'RecentJobs',
+  description: 'The caller’s newest jobs, newest first.',
+  example: { items: [JobResponse.meta()?.['example']] },
+});

@@ -58,6 +58,7 @@ describe.skipIf(!available)(
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       FRAMECAST_API_KEY: KEY,
+      WEBHOOK_SECRET: `whsec_${Buffer.from('framecast-e2e-webhook-secret-32b').toString('base64')}`,
       QUEUE_POLL_INTERVAL_MS: '500',
       RATE_LIMIT_PER_MINUTE: '100000',
       ...extra,

@@ -18,12 +18,13 @@ import { createPinoLogger } from '../../src/adapters/pino/pino-logger.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { hashApiKey } from '../../src/application/api-keys.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createContainer } from '../../src/container/composition-root.js';
+import { createContainer, DatabaseToken } from '../../src/container/composition-root.js';
 import type { Container } from '../../src/container/container.js';
 import { T } from '../../src/container/tokens.js';
 import { claimJob, completeJob, type Job } from '../../src/domain/job.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Logger } from '../../src/ports/logger.js';
+import { noDatabase } from './no-database.js';
 
 export const KEY_A = 'test-key-user-a-0123456789abcdef';
 export const KEY_B = 'test-key-user-b-0123456789abcdef';
@@ -78,6 +79,7 @@ export async function createTestApp(
   container.override(T.users, users);
   container.override(T.storage, storage);
   container.override(T.workSignal, new InProcessWorkSignal());
+  container.override(DatabaseToken, noDatabase());
   container.override(T.uploads, new InMemoryUploadRepository());
   container.override(T.configurations, new InMemoryConfigurationRepository());
   container.override(T.batches, new InMemoryBatchRepository(jobs));

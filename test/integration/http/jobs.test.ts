@@ -1,14 +1,16 @@
-import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimJob, createJob, failJob, type Job, type JobStatus } from '../../../src/domain/job.js';
 import { VideoSpec } from '../../../src/domain/video-spec.js';
 import { createTestApp, KEY_A, KEY_B, type TestApp } from '../../support/http-app.js';
+import { addTestUser } from '../../support/http-users.js';
 
+// One app for the file (building one costs seconds on a busy machine); tests that count jobs
+// use a user of their own.
 let t: TestApp;
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createTestApp();
 });
-afterEach(async () => {
+afterAll(async () => {
   await t.close();
 });
 
@@ -108,10 +110,11 @@ describe('every /jobs route', () => {
 
 describe('GET /api/v1/jobs', () => {
   it('lists the caller’s jobs newest first, as presentJob views', async () => {
-    const first = await submit(asA, 'First');
-    const second = await submit(asA, 'Second');
+    const u = await addTestUser(t);
+    const first = await submit(u.headers, 'First');
+    const second = await submit(u.headers, 'Second');
     await submit(asB, 'Not yours');
-    const res = await get('/api/v1/jobs');
+    const res = await get('/api/v1/jobs', u.headers);
     expect(res.statusCode).toBe(200);
     const page = res.json<Page>();
     expect(page.items.map((j) => j.id)).toEqual([second.id, first.id]);
@@ -120,21 +123,21 @@ describe('GET /api/v1/jobs', () => {
   });
 
   it('pages across every job without duplicates or gaps, while new jobs arrive', async () => {
+    const u = await addTestUser(t);
     const base = Date.parse('2026-11-20T10:00:00.000Z');
     const jobs: Job[] = [];
-    for (let i = 0; i < 23; i += 1)
-      jobs.push(await stored(t.userB, new Date(base + Math.floor(i / 3) * 1_000)));
+    for (let i = 0; i < 23; i += 1) jobs.push(await stored(u.id, new Date(base + Math.floor(i / 3) * 1_000)));
     const seen: string[] = [];
     let url = '/api/v1/jobs?limit=5&sort=asc';
     let pages = 0;
     for (;;) {
-      const res = await get(url, asB);
+      const res = await get(url, u.headers);
       expect(res.statusCode).toBe(200);
       const page = res.json<Page>();
       expect(page.items.length).toBeLessThanOrEqual(5);
       seen.push(...page.items.map((j) => j.id));
       pages += 1;
-      if (pages === 2) await stored(t.userB, new Date(base - 60_000)); // older than every page: must not appear
+      if (pages === 2) await stored(u.id, new Date(base - 60_000)); // older than every page: must not appear
       if (page.nextCursor === null) break;
       url = `/api/v1/jobs?limit=5&sort=asc&cursor=${encodeURIComponent(page.nextCursor)}`;
     }
@@ -148,13 +151,15 @@ describe('GET /api/v1/jobs', () => {
   });
 
   it('filters by status (comma-separated or repeated), batch and creation window', async () => {
+    const u = await addTestUser(t);
     const d = (s: number) => new Date(Date.parse('2026-11-20T10:00:00.000Z') + s * 1_000);
-    const failed = await stored(t.userB, d(1), { status: 'failed' });
-    const cancelled = await stored(t.userB, d(2), { status: 'cancelled', batchId: 'batch-1' });
-    const completed = await stored(t.userB, d(3), { status: 'completed', batchId: 'batch-1' });
-    const queued = await stored(t.userB, d(4));
+    const failed = await stored(u.id, d(1), { status: 'failed' });
+    const cancelled = await stored(u.id, d(2), { status: 'cancelled', batchId: 'batch-1' });
+    const completed = await stored(u.id, d(3), { status: 'completed', batchId: 'batch-1' });
+    await stored(t.userB, d(3), { status: 'completed', batchId: 'batch-1' });
+    const queued = await stored(u.id, d(4));
     const ids = async (query: string) => {
-      const res = await get(`/api/v1/jobs?${query}`, asB);
+      const res = await get(`/api/v1/jobs?${query}`, u.headers);
       expect(res.statusCode).toBe(200);
       return res.json<Page>().items.map((j) => j.id);
     };
@@ -339,7 +344,6 @@ describe('DELETE /api/v1/jobs/{jobId}', () => {
       t.storage.deletePrefix = original;
     }
     expect((await t.jobs.findById(job.id))._unsafeUnwrap().status).toBe('completed');
-    void Readable;
   });
 });
 

@@ -98,7 +98,7 @@ describe('webhooks (callbackUrl) with private networks allowed (development/test
     // 500 to the first two attempts, 200 to the third (and to anything later).
     receiver = await startWebhookReceiver((_r, index, res) => res.writeHead(index < 2 ? 500 : 200).end());
     await startDispatcher(t);
-  });
+  }, 180_000);
   afterAll(async () => {
     await t.close();
     await receiver.close();
@@ -190,7 +190,7 @@ describe('webhooks with the SSRF guard on (WEBHOOK_ALLOW_PRIVATE_NETWORKS=false)
     t = await createTestApp({ ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
     receiver = await startWebhookReceiver();
     await startDispatcher(t);
-  });
+  }, 180_000);
   afterAll(async () => {
     await t.close();
     await receiver.close();

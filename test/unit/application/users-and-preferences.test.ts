@@ -111,7 +111,7 @@ describe('GetPreferences and UpdatePreferences', () => {
       },
     });
     expect(refused._unsafeUnwrapErr()).toMatchObject({ type: 'InvalidPreferences' });
-    const paths = (refused._unsafeUnwrapErr() as { issues: { path: string }[] }).issues
+    const paths = (refused._unsafeUnwrapErr() as { issues: readonly { path: string }[] }).issues
       .map((i) => i.path)
       .sort();
     expect(paths).toEqual([
