@@ -21,7 +21,8 @@ const API_KEY = 'bench-api-key-0123456789abcdef01234567';
 const CONNECTIONS = 50;
 const GENERATE_BODY = JSON.stringify({
   topic: 'The Pythagorean theorem',
-  context: 'In a right triangle the square of the hypotenuse equals the sum of the squares of the other sides.',
+  context:
+    'In a right triangle the square of the hypotenuse equals the sum of the squares of the other sides.',
   quality: 'preview',
   narration: false,
 });
@@ -61,7 +62,8 @@ export async function runApi(options: { quick: boolean }): Promise<Section & { e
       headers,
       body: GENERATE_BODY,
     });
-    if (created.status !== 201) throw new Error(`generate answered ${created.status}: ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(`generate answered ${created.status}: ${await created.text()}`);
     const job = (await created.json()) as { id: string };
     const statusPath = `/api/v1/videos/jobs/${job.id}/status`;
     const statusRes = await fetch(`${framecast.baseUrl}${statusPath}`, { headers });
@@ -92,7 +94,10 @@ export async function runApi(options: { quick: boolean }): Promise<Section & { e
       await run(bare.baseUrl, kind, 2);
       await run(framecast.baseUrl, kind, 2);
     }
-    const results = { status: { bare: [] as LoadResult[], fc: [] as LoadResult[] }, generate: { bare: [] as LoadResult[], fc: [] as LoadResult[] } };
+    const results = {
+      status: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
+      generate: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
+    };
     let rssUnderLoad = 0;
     for (const kind of ['status', 'generate'] as const) {
       for (let i = 0; i < rounds; i += 1) {
@@ -155,7 +160,12 @@ export async function runApi(options: { quick: boolean }): Promise<Section & { e
         met: met(g.fc.p99 < 50),
       },
       absolute('Server RSS, idle after start', fmt.mb(rssIdle)),
-      absolute('Server RSS, peak under load', fmt.mb(rssUnderLoad), '< 200 MB', rssUnderLoad < 200 * 1024 * 1024),
+      absolute(
+        'Server RSS, peak under load',
+        fmt.mb(rssUnderLoad),
+        '< 200 MB',
+        rssUnderLoad < 200 * 1024 * 1024,
+      ),
     ];
     const errors = [s.fc, g.fc, s.bare, g.bare].reduce((n, r) => n + r.non2xx + r.errors, 0);
     return {

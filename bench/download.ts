@@ -52,7 +52,10 @@ export async function runDownload(options: { quick: boolean }): Promise<Section>
   const servers: Spawned[] = [];
   try {
     // APP_ENV=test: production requires S3; disk storage is the adapter whose streaming we measure.
-    const env = { ...productionEnv({ databaseUrl: database.url, dataDir, apiKey: API_KEY }), APP_ENV: 'test' };
+    const env = {
+      ...productionEnv({ databaseUrl: database.url, dataDir, apiKey: API_KEY }),
+      APP_ENV: 'test',
+    };
     const framecast = await spawnNode([BUILT_MAIN], env);
     servers.push(framecast);
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
@@ -133,7 +136,10 @@ export async function runDownload(options: { quick: boolean }): Promise<Section>
       download({ url, connections: 16, duration, headers: rangeHeaders });
     await whole(bareUrl);
     await whole(fcUrl);
-    const results = { whole: { bare: [] as LoadResult[], fc: [] as LoadResult[] }, small: { bare: [] as LoadResult[], fc: [] as LoadResult[] } };
+    const results = {
+      whole: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
+      small: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
+    };
     for (let i = 0; i < 2; i += 1) {
       results.whole.bare.push(await whole(bareUrl));
       results.whole.fc.push(await whole(fcUrl));

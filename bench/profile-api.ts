@@ -5,7 +5,15 @@ import { startS3Server } from '../test/support/s3rver.js';
 import { summarizeProfile } from './lib/cpu-profile.js';
 import { load } from './lib/load.js';
 import { fmt } from './lib/report.js';
-import { BUILT_MAIN, createDatabase, ensureBuilt, isMain, productionEnv, ROOT, spawnNode } from './lib/services.js';
+import {
+  BUILT_MAIN,
+  createDatabase,
+  ensureBuilt,
+  isMain,
+  productionEnv,
+  ROOT,
+  spawnNode,
+} from './lib/services.js';
 
 const API_KEY = 'bench-api-key-0123456789abcdef01234567';
 
@@ -32,7 +40,11 @@ export async function profileApi(kind: 'status' | 'generate', seconds: number): 
     );
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     const body = JSON.stringify({ topic: 'Profiling', quality: 'preview', narration: false });
-    const created = await fetch(`${server.baseUrl}/api/v1/videos/generate`, { method: 'POST', headers, body });
+    const created = await fetch(`${server.baseUrl}/api/v1/videos/generate`, {
+      method: 'POST',
+      headers,
+      body,
+    });
     const job = (await created.json()) as { id: string };
     const result =
       kind === 'status'
@@ -57,7 +69,9 @@ export async function profileApi(kind: 'status' | 'generate', seconds: number): 
       '',
       '| self % | total % | function |',
       '|---:|---:|---|',
-      ...functions.map((f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`),
+      ...functions.map(
+        (f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`,
+      ),
       '',
       '| self % | package or folder |',
       '|---:|---|',

@@ -20,7 +20,16 @@ import type { VideoAsset } from '../src/domain/video-asset.js';
 import { VideoSpec } from '../src/domain/video-spec.js';
 import type { JobRepository } from '../src/ports/job-repository.js';
 import { ScriptedVideoRenderer } from '../test/support/scripted-video-renderer.js';
-import { absolute, fmt, isQuick, met, percentile, printSection, type Row, type Section } from './lib/report.js';
+import {
+  absolute,
+  fmt,
+  isQuick,
+  met,
+  percentile,
+  printSection,
+  type Row,
+  type Section,
+} from './lib/report.js';
 import { createDatabase, isMain, sleep, type BenchDatabase } from './lib/services.js';
 
 const CLAIMERS = 10;
@@ -166,7 +175,9 @@ async function graphileThroughput(url: string, n: number, tuning: GraphileTuning
   const utils2 = await makeWorkerUtils({ connectionString: url, logger: quietLogger });
   for (;;) {
     const left = await utils2.withPgClient(async (c) =>
-      Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker._private_jobs')).rows[0]?.n),
+      Number(
+        (await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker._private_jobs')).rows[0]?.n,
+      ),
     );
     if (left === 0) break;
     await sleep(5);
@@ -363,7 +374,7 @@ export async function runQueue(options: { quick: boolean }): Promise<Section> {
         target: '< 50 ms',
         met: met(p(fcLat, 99) < 50),
       },
-      absolute('recovery of a dead worker\'s job', 'lease + sweep ≤ 30 s + 5 s', 'within lease + 5 s'),
+      absolute("recovery of a dead worker's job", 'lease + sweep ≤ 30 s + 5 s', 'within lease + 5 s'),
     ];
     return {
       title: `Queue (${fmt.int(n)} no-op jobs, ${CLAIMERS} concurrent claimers, one process, PostgreSQL)`,

@@ -6,7 +6,17 @@ import { locateBinary } from '../src/adapters/ffmpeg/binaries.js';
 import { FfmpegVideoRenderer } from '../src/adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { planStoryboard } from '../src/domain/storyboard.js';
 import { VideoSpec } from '../src/domain/video-spec.js';
-import { absolute, ffmpegVersion, fmt, isQuick, met, median, printSection, type Row, type Section } from './lib/report.js';
+import {
+  absolute,
+  ffmpegVersion,
+  fmt,
+  isQuick,
+  met,
+  median,
+  printSection,
+  type Row,
+  type Section,
+} from './lib/report.js';
 import { cpuSecondsWithChildren, isMain } from './lib/services.js';
 
 /** Context sized so the storyboard comes to ~21 s (title 4 s + one content card + summary). */
@@ -31,7 +41,9 @@ function runFfmpeg(ffmpeg: string, args: readonly string[]): Promise<void> {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${err}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${err}`)),
+    );
   });
 }
 

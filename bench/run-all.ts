@@ -43,7 +43,9 @@ const api = await runApiAndKeep();
 await step('Queue', () => runQueue({ quick }));
 await step('Render', () => runRender({ quick }));
 await step('Download', () => runDownload({ quick }));
-await step('Start-up and memory', () => runStartup({ quick, ...(api !== null ? { rssUnderLoadBytes: api } : {}) }));
+await step('Start-up and memory', () =>
+  runStartup({ quick, ...(api !== null ? { rssUnderLoadBytes: api } : {}) }),
+);
 
 async function runApiAndKeep(): Promise<number | null> {
   let rss: number | null = null;

@@ -37,7 +37,11 @@ function bucket(node: ProfileNode, root: string): string {
 }
 
 /** Reads the newest `.cpuprofile` in `dir`; @returns top functions by self time and by package. */
-export function summarizeProfile(dir: string, root: string, top = 15): { functions: HotSpot[]; packages: HotSpot[] } {
+export function summarizeProfile(
+  dir: string,
+  root: string,
+  top = 15,
+): { functions: HotSpot[]; packages: HotSpot[] } {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => path.join(dir, f));

@@ -23,7 +23,9 @@ export interface LoadOptions {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   /** Called per request to vary it (e.g. a different Range header each time). */
-  readonly setupRequest?: (request: { headers: Record<string, string> }) => { headers: Record<string, string> };
+  readonly setupRequest?: (request: { headers: Record<string, string> }) => {
+    headers: Record<string, string>;
+  };
   readonly pipelining?: number;
 }
 
@@ -128,7 +130,8 @@ export async function download(options: {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  const at = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
     rps: latencies.length / seconds,
     p50: at(50),

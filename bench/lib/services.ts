@@ -71,10 +71,14 @@ export function ensureBuilt(): void {
     return;
   }
   process.stderr.write('bench: building dist/ (tsc -p tsconfig.build.json) ...\n');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
     if (!existsSync(BUILT_MAIN)) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
     process.stderr.write('bench: tsc reported type errors but emitted dist/; continuing with that build\n');

@@ -7,7 +7,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
  * (compared with the same instance's answer without the plugin) is kept, lowercase name -> value.
  * Only for static options (no per-request CSP nonces).
  */
-export async function precomputeSecurityHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
+export async function precomputeSecurityHeaders(
+  options: FastifyHelmetOptions,
+): Promise<Record<string, string>> {
   const answer = async (withHelmet: boolean): Promise<Record<string, unknown>> => {
     const probe = Fastify({ logger: false });
     if (withHelmet) await probe.register(fastifyHelmet, options);
@@ -29,7 +31,10 @@ export async function precomputeSecurityHeaders(options: FastifyHelmetOptions): 
  * the CSP directives, on every request: ~3–5% of the CPU of a small JSON route, see
  * docs/benchmarks.md.) Set in `onRequest`, like the plugin, so routes may still override them.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
+export async function registerSecurityHeaders(
+  app: FastifyInstance,
+  options: FastifyHelmetOptions,
+): Promise<void> {
   const headers = await precomputeSecurityHeaders(options);
   app.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(headers);

@@ -150,6 +150,20 @@ export async function postgresTestDatabases(): Promise<TestDatabases> {
     statementTimeoutMs: 30_000,
   });
   const open = new Set<string>();
+  // Kysely's Migrator inspects the tables of every schema; a schema dropped meanwhile by another
+  // test (or test file) makes that inspection fail. Migrations and drops take turns under a
+  // PostgreSQL advisory lock, which also spans test files running in parallel processes.
+  const DDL_LOCK = 727_274;
+  const withDdlLock = async <T>(f: () => Promise<T>): Promise<T> => {
+    const client = await admin.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [DDL_LOCK]);
+      return await f();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [DDL_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  };
   return {
     kind: 'postgres',
     unavailable: null,
@@ -165,7 +179,7 @@ export async function postgresTestDatabases(): Promise<TestDatabases> {
         statementTimeoutMs: 30_000,
         searchPath: schema,
       });
-      await migrateToLatest(handle.db);
+      await withDdlLock(() => migrateToLatest(handle.db));
       let closed = false;
       return {
         db: handle.db,
@@ -173,13 +187,14 @@ export async function postgresTestDatabases(): Promise<TestDatabases> {
           if (closed) return;
           closed = true;
           await handle.close();
-          await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin.db);
+          await withDdlLock(() => sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin.db));
           open.delete(schema);
         },
       };
     },
     async dispose() {
-      for (const schema of open) await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin.db);
+      for (const schema of open)
+        await withDdlLock(() => sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin.db));
       await admin.close();
       await stopContainer();
     },

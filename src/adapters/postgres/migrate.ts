@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import { migrations } from '../../../migrations/index.js';
 
 const provider: MigrationProvider = {
@@ -15,7 +15,11 @@ const provider: MigrationProvider = {
  *   the same run stay applied.
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<{ executed: string[] }> {
-  const migrator = new Migrator({ db, provider });
+  // Name the schema explicitly: without it Kysely looks for its bookkeeping tables in every
+  // schema, and a database with several schemas (tests: one per subject) may skip creating them.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? undefined;
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error');

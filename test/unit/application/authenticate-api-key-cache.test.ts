@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../src/application/api-keys.js';
 import { AuthenticateApiKey } from '../../../src/application/authenticate-api-key.js';
-import { ALICE, createApplicationFixture, T0, type ApplicationFixture } from '../../support/application-fixture.js';
+import {
+  ALICE,
+  createApplicationFixture,
+  T0,
+  type ApplicationFixture,
+} from '../../support/application-fixture.js';
 
 const KEY = 'fc_alice-test-key-0123456789abcdef';
 
