@@ -11,7 +11,7 @@ const layer = (files, patterns) => ({
 const outside = (name, message) => ({ group: [name], message });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', 'vendor', '**/*.cjs'] },
+  { ignores: ['node_modules', 'dist', 'dist-*', 'data', 'coverage', 'vendor', 'bench/tmp', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,8 +25,9 @@ const insertKey = async (f: ApplicationFixture): Promise<void> =>
     })
   )._unsafeUnwrap();
 
-const setRole = async (f: ApplicationFixture, role: 'user' | 'admin'): Promise<void> =>
+const setRole = async (f: ApplicationFixture, role: 'user' | 'admin'): Promise<void> => {
   (await f.users.upsert({ id: ALICE, email: 'alice@example.com', role, now: f.clock.now() }))._unsafeUnwrap();
+};
 
 describe('AuthenticateApiKey with a verified-key cache', () => {
   const subject = (f: ApplicationFixture, cacheTtlMs: number): AuthenticateApiKey =>

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=api-key-repository.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=cache.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=job-event-repository.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=job-events.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=log-context.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=media-type-detector.js.map

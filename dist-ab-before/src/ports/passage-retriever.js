@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=passage-retriever.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=scratch-space.js.map

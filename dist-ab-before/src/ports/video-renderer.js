@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=video-renderer.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=work-signal.js.map
