@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import {
   checkBatchSize,
   createBatch,
@@ -18,6 +18,7 @@ import type { Logger } from '../ports/logger.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { BatchView } from './find-owned-batch.js';
 import type { JobActivity } from './job-activity.js';
+import type { PrepareVideoSpec } from './prepare-video-spec.js';
 import { announceQueuedJobs, prepareQueuedJob } from './queued-job.js';
 
 /** One spec of a batch request: VideoSpec fields plus an optional priority (untrusted). */
@@ -48,6 +49,8 @@ export class SubmitBatch {
       readonly ids: IdGenerator;
       readonly logger: Logger;
       readonly settings: { readonly maxAttempts: number; readonly maxJobsPerBatch: number };
+      /** Merges configurations and preferences under each spec and checks its uploads (as for one job). */
+      readonly prepareSpec?: PrepareVideoSpec;
     },
   ) {}
 
@@ -61,11 +64,48 @@ export class SubmitBatch {
     const size = checkBatchSize(input.jobs.length, maxJobsPerBatch);
     if (size.isErr()) return errAsync(size.error);
 
+    return this.prepareAll(input).andThen((prepared) => this.create(input, prepared));
+  }
+
+  /** Each spec with its configuration and preferences merged in; upload problems as `jobs.<i>.<path>`. */
+  private prepareAll(input: SubmitBatchInput): ResultAsync<readonly BatchJobInput[], SubmitBatchError> {
+    const prepare = this.deps.prepareSpec;
+    if (prepare === undefined) return okAsync(input.jobs);
+    return ResultAsync.combine(
+      input.jobs.map((spec, index) => {
+        const { priority, ...fields } = spec;
+        return prepare
+          .execute(input.ownerId, fields)
+          .map((merged): BatchJobInput | FieldIssue[] => ({
+            ...merged,
+            ...(priority !== undefined ? { priority } : {}),
+          }))
+          .orElse((e) =>
+            e.type === 'DatabaseUnavailable'
+              ? errAsync(e)
+              : okAsync<BatchJobInput | FieldIssue[], DatabaseUnavailable>(
+                  e.issues.map((i) => ({ path: `jobs.${index}.${i.path}`, message: i.message })),
+                ),
+          );
+      }),
+    ).andThen((results) => {
+      const issues = results.filter((r): r is FieldIssue[] => Array.isArray(r)).flat();
+      if (issues.length > 0)
+        return errAsync<readonly BatchJobInput[], SubmitBatchError>({ type: 'InvalidBatch', issues });
+      return okAsync(results as BatchJobInput[]);
+    });
+  }
+
+  private create(
+    input: SubmitBatchInput,
+    specs: readonly BatchJobInput[],
+  ): ResultAsync<BatchView, SubmitBatchError> {
+    const { maxJobsPerBatch } = this.deps.settings;
     const name = parseBatchName(input.name);
     const issues: FieldIssue[] = name.isErr() ? [name.error] : [];
     const batchId = this.deps.ids.next();
     const jobs: Job[] = [];
-    input.jobs.forEach((spec, index) => {
+    specs.forEach((spec, index) => {
       const { priority, ...fields } = spec;
       const job = prepareQueuedJob(this.deps, {
         ownerId: input.ownerId,

@@ -416,6 +416,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         ids: await r.resolve(T.ids),
         logger: await r.resolve(T.logger),
         settings: { maxAttempts: config.queue.maxAttempts, maxJobsPerBatch: config.batch.maxJobs },
+        prepareSpec: await r.resolve(T.prepareVideoSpec),
       }),
   });
   c.register(T.getBatch, {

@@ -305,7 +305,16 @@ export class Cluster {
       }
       if (options.expectStatus !== undefined && row.status !== options.expectStatus)
         problems.push(`${id}: ended ${row.status} (${row.error?.code ?? ''} ${row.error?.message ?? ''})`);
-      const events = completedEvents.get(id) ?? 0;
+      let events = completedEvents.get(id) ?? 0;
+      // The 'Job completed' event is appended just after the completing write: give it a moment.
+      for (let i = 0; i < 10 && row.status === 'completed' && events === 0; i += 1) {
+        await sleep(200);
+        const { rows: again } = await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM job_events WHERE message = 'Job completed' AND job_id = $1`,
+          [id],
+        );
+        events = again[0]?.n ?? 0;
+      }
       const keys = await this.keysOf(row);
       if (row.status === 'completed') {
         const result = row.result!;

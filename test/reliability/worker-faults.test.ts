@@ -1,4 +1,5 @@
 import { chmod, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('reliability: worker faults', (
   let s3: S3TestServer;
   let cluster: Cluster;
   const results: ScenarioResult[] = [];
-  const poisonFile = path.join(FIXTURES, `.poison-${process.pid}`);
+  const poisonFile = path.join(tmpdir(), `framecast-poison-${process.pid}`);
 
   beforeAll(async () => {
     database = await createDatabase(TEST_DATABASE_URL!);
