@@ -27,10 +27,27 @@ export interface RenderedVideo {
   dispose(): Promise<void>;
 }
 
+/**
+ * Local files of the uploads a spec names (`spec.assets`), fetched by the worker for one render
+ * and removed by it afterwards. Images: PNG, JPEG, WebP or GIF (first frame); audio: MP3, WAV,
+ * OGG (Vorbis/Opus), FLAC or AAC/M4A. A file the renderer cannot decode fails the render with a
+ * non-retryable `RenderFailed`.
+ */
+export interface RenderAssets {
+  /** Drawn in a corner of every card (contain-fit). */
+  readonly logoPath?: string;
+  /** Drawn under every card (cover-fit, darkened so text stays readable). */
+  readonly backgroundPath?: string;
+  /** Mixed under the narration (or alone without narration), looped or trimmed to the video length. */
+  readonly musicPath?: string;
+}
+
 export interface RenderRequest {
   readonly jobId: string;
   readonly spec: VideoSpecProps;
   readonly storyboard: Storyboard;
+  /** The spec's uploaded assets as local files; absent when the spec names none. */
+  readonly assets?: RenderAssets;
 }
 
 export interface RenderProgress {
