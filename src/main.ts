@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig, redactConfig } from './config/config.js';
+import { redactConfig } from './config/config.js';
 import { createContainer } from './container/composition-root.js';
 import { T } from './container/tokens.js';
 import { buildApp } from './http/app.js';
+import { exitOnFatal, exitOnSignals, loadConfigOrExit } from './process-entry.js';
 
 /**
  * The Framecast server: API and (unless `WORKER_CONCURRENCY=0`) the in-process worker.
@@ -10,17 +10,7 @@ import { buildApp } from './http/app.js';
  * release the rest to the queue, stop the container, exit 0. A second signal exits at once.
  */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   const container = createContainer(config);
   const logger = await container.resolve(T.logger);
@@ -68,26 +58,14 @@ async function main(): Promise<void> {
       `  Worker:    ${config.worker.concurrency === 0 ? 'off (WORKER_CONCURRENCY=0)' : `${config.worker.concurrency} slot(s)`}\n\n`,
   );
 
-  const shutdown = (signal: string): void => {
-    if (shuttingDown) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    shuttingDown = true;
-    logger.info({ signal, graceSeconds: config.worker.shutdownGraceMs / 1000 }, 'shutting down');
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown errors');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals({
+    logger,
+    graceSeconds: config.worker.shutdownGraceMs / 1000,
+    onSignal: () => {
+      shuttingDown = true;
+    },
+    stop: () => app.close(),
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnFatal);

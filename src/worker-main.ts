@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/config.js';
 import { createContainer } from './container/composition-root.js';
 import { T } from './container/tokens.js';
+import { exitOnFatal, exitOnSignals, loadConfigOrExit } from './process-entry.js';
 
 /**
  * `npm run worker`: a worker process without the HTTP API, for scaling rendering out
@@ -9,17 +8,7 @@ import { T } from './container/tokens.js';
  * sets the jobs it renders at once. SIGTERM/SIGINT drain it like the server; a second signal exits at once.
  */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  let config = loadConfigOrExit();
   if (config.worker.concurrency === 0) config = { ...config, worker: { ...config.worker, concurrency: 1 } };
   if (config.database.kind === 'pglite') {
     process.stderr.write(
@@ -39,27 +28,7 @@ async function main(): Promise<void> {
     await container.stop().catch(() => undefined);
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal, graceSeconds: config.worker.shutdownGraceMs / 1000 }, 'worker shutting down');
-    container
-      .stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown errors');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals({ logger, graceSeconds: config.worker.shutdownGraceMs / 1000, stop: () => container.stop() });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnFatal);

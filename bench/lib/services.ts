@@ -51,7 +51,7 @@ export async function postgresVersion(): Promise<string> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ v: string }>('SHOW server_version');
+    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return `PostgreSQL ${rows[0]?.v ?? '?'}`;
   } finally {
     await client.end();

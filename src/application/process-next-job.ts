@@ -22,7 +22,10 @@ import type { Metrics } from '../ports/metrics.js';
 import type { ObjectStorage } from '../ports/object-storage.js';
 import type { PassageRetriever } from '../ports/passage-retriever.js';
 import type { RenderedVideo, RenderProgress, VideoRenderer } from '../ports/video-renderer.js';
+import type { ScratchFiles } from '../ports/scratch-files.js';
+import type { UploadRepository } from '../ports/upload-repository.js';
 import { watchAttempt } from './attempt-watch.js';
+import { fetchRenderAssets, type LocalRenderAssets } from './fetch-render-assets.js';
 import type { JobActivity } from './job-activity.js';
 import { mutateJob } from './mutate-job.js';
 
@@ -109,6 +112,10 @@ export class ProcessNextJob {
       readonly retriever?: PassageRetriever;
       /** Live job updates: a cancel request reaches the running attempt through them at once. */
       readonly live?: JobEvents;
+      /** Finds the uploads a spec names as assets (logo, background, music); required by such jobs. */
+      readonly uploads?: UploadRepository;
+      /** Where assets are downloaded for the renderer (one directory per attempt); required by such jobs. */
+      readonly scratchFiles?: ScratchFiles;
     },
   ) {
     this.random = deps.random ?? Math.random;
@@ -183,6 +190,7 @@ export class ProcessNextJob {
       log,
     );
     let rendered: RenderedVideo | null = null;
+    let assets: LocalRenderAssets | null = null;
     const storedKeys: string[] = [];
     try {
       await activity.record(job, 'info', 'lifecycle', `Attempt ${attempt} of ${job.maxAttempts} started`, {
@@ -193,6 +201,9 @@ export class ProcessNextJob {
       await progress.report({ stage: 'planning', percent: 0 });
       const retrieved = await this.retrievePassages(job, attempt);
       if (retrieved.kind === 'error') return await this.failed(job, attempt, retrieved.error, log);
+      const fetched = await this.fetchAssets(job, attempt);
+      if (fetched.kind === 'error') return await this.failed(job, attempt, fetched.error, log);
+      assets = fetched.assets;
       const storyboard = planStoryboard(job.spec, retrieved.passages);
       await progress.report({
         stage: 'planning',
@@ -202,7 +213,7 @@ export class ProcessNextJob {
       this.deps.metrics.stageCompleted('planning', secondsBetween(planningStarted, this.deps.clock.now()));
 
       const result = await renderer.render(
-        { jobId: job.id, spec: job.spec, storyboard },
+        { jobId: job.id, spec: job.spec, storyboard, ...(assets.paths ? { assets: assets.paths } : {}) },
         { signal: controller.signal, onProgress: (p) => progress.report(p) },
       );
       await progress.flush();
@@ -292,7 +303,41 @@ export class ProcessNextJob {
       unwatch();
       shutdown.removeEventListener('abort', onShutdown);
       if (rendered !== null) await rendered.dispose().catch(() => undefined);
+      if (assets !== null) await assets.release();
     }
+  }
+
+  /**
+   * Uploaded assets (planning stage): the spec's logo, background and music downloaded to a
+   * scratch directory for the renderer, with a JobEvent saying what was fetched or why not
+   * (`ASSET_UNAVAILABLE` for a missing, deleted or foreign upload: not retryable).
+   */
+  private async fetchAssets(
+    job: Job,
+    attempt: number,
+  ): Promise<{ kind: 'ok'; assets: LocalRenderAssets } | { kind: 'error'; error: JobError }> {
+    const result = await fetchRenderAssets(this.deps, job);
+    if (result.kind === 'error') {
+      const { error, role, uploadId } = result.failure;
+      await this.deps.activity.record(job, 'error', 'planning', `Asset unavailable: ${error.message}`, {
+        attempt,
+        asset: role,
+        uploadId,
+        code: error.code,
+        retryable: error.retryable,
+      });
+      return { kind: 'error', error };
+    }
+    const { fetched } = result.assets;
+    if (fetched.length > 0)
+      await this.deps.activity.record(
+        job,
+        'info',
+        'planning',
+        `Fetched ${fetched.length} asset(s): ${fetched.map((a) => a.role).join(', ')}`,
+        { attempt, assets: fetched },
+      );
+    return result;
   }
 
   /**

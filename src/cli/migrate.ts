@@ -1,23 +1,12 @@
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../config/config.js';
 import { createContainer, DatabaseToken } from '../container/composition-root.js';
+import { loadConfigOrExit } from '../process-entry.js';
 
 /**
  * `npm run migrate`: opens the configured database and applies pending migrations
  * (the database factory migrates on open). Exit 0 on success, 1 on failure, 2 on bad configuration.
  */
 async function run(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const container = createContainer(config);
   try {
     const handle = await container.resolve(DatabaseToken);

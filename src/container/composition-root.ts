@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/postgres/database.js';
 import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
 import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
+import { FsScratchFiles } from '../adapters/fs/fs-scratch-files.js';
 import { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
 import { ClerkIdentityVerifier } from '../adapters/clerk/clerk-identity-verifier.js';
 import { InMemoryCache } from '../adapters/memory/in-memory-cache.js';
@@ -528,6 +529,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         metrics: await r.resolve(T.metrics),
         live: await r.resolve(T.jobEvents),
         retriever: await r.resolve(T.passageRetriever),
+        uploads: await r.resolve(T.uploads),
+        scratchFiles: new FsScratchFiles(config.renderer.workDir),
         settings: {
           leaseMs: config.queue.leaseMs,
           storagePrefix: config.storage.prefix,

@@ -17,7 +17,11 @@ import type { ProblemBody } from './schemas.js';
 import type { JobProcessing } from '../application/errors.js';
 import type { InvalidPreferences } from '../domain/user-preferences.js';
 import type { InvalidCursor } from '../ports/errors.js';
-import type { InvalidUploadRequest, UnsupportedMediaType, UploadTooLarge } from '../application/upload-content.js';
+import type {
+  InvalidUploadRequest,
+  UnsupportedMediaType,
+  UploadTooLarge,
+} from '../application/upload-content.js';
 import type { UploadInUse } from '../application/delete-upload.js';
 import type { InvalidConfiguration } from '../domain/configuration.js';
 import type { ConfigurationNameTaken, ConfigurationNotFound } from '../ports/configuration-repository.js';
@@ -83,13 +87,7 @@ export interface ProblemDraft {
 export function problemFor(error: AppError): ProblemDraft {
   switch (error.type) {
     case 'InvalidVideoSpec':
-      return {
-        status: 422,
-        code: 'VALIDATION_FAILED',
-        title: 'Validation failed',
-        detail: `The request has ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}.`,
-        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
-      };
+      return validationProblem(error.issues, 'The request has', '.');
     case 'JobNotFound':
       return {
         status: 404,
@@ -178,21 +176,9 @@ export function problemFor(error: AppError): ProblemDraft {
         detail: `Job ${error.jobId} is being rendered and cannot be deleted: cancel it first (POST /api/v1/jobs/${error.jobId}/cancel), then delete it once its status is cancelled.`,
       };
     case 'InvalidPreferences':
-      return {
-        status: 422,
-        code: 'VALIDATION_FAILED',
-        title: 'Validation failed',
-        detail: `The preferences have ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}.`,
-        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
-      };
+      return validationProblem(error.issues, 'The preferences have', '.');
     case 'InvalidBatch':
-      return {
-        status: 422,
-        code: 'VALIDATION_FAILED',
-        title: 'Validation failed',
-        detail: `The batch has ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}; no job was created.`,
-        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
-      };
+      return validationProblem(error.issues, 'The batch has', '; no job was created.');
     case 'BatchTooLarge':
       return {
         status: 422,
@@ -255,13 +241,7 @@ export function problemFor(error: AppError): ProblemDraft {
       };
     case 'InvalidUploadRequest':
     case 'InvalidConfiguration':
-      return {
-        status: 422,
-        code: 'VALIDATION_FAILED',
-        title: 'Validation failed',
-        detail: `The request has ${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}.`,
-        errors: error.issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
-      };
+      return validationProblem(error.issues, 'The request has', '.');
     case 'UploadInUse':
       return {
         status: 409,
@@ -282,13 +262,30 @@ export function problemFor(error: AppError): ProblemDraft {
         code: 'CONFIGURATION_NAME_TAKEN',
         title: 'Configuration name taken',
         detail: `You already have a configuration named ${JSON.stringify(error.name)}.`,
-        errors: [{ path: 'name', message: 'is already used by another of your configurations', location: 'body' }],
+        errors: [
+          { path: 'name', message: 'is already used by another of your configurations', location: 'body' },
+        ],
       };
     default: {
       const unreachable: never = error;
       throw new Error(`unmapped error ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** 422 with one `errors[]` entry per field issue, e.g. "The request has 2 invalid fields." */
+function validationProblem(
+  issues: readonly { readonly path: string; readonly message: string }[],
+  subject: string,
+  suffix = '.',
+): ProblemDraft {
+  return {
+    status: 422,
+    code: 'VALIDATION_FAILED',
+    title: 'Validation failed',
+    detail: `${subject} ${issues.length} invalid field${issues.length === 1 ? '' : 's'}${suffix}`,
+    errors: issues.map((i) => ({ path: i.path, message: i.message, location: 'body' as const })),
+  };
 }
 
 const kebab = (code: string): string => code.toLowerCase().replace(/_/g, '-');

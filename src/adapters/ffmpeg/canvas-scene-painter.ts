@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Scene, SceneKind } from '../../domain/storyboard.js';
+import { BACKGROUND_OVERLAY_ALPHA, type SceneAssets } from './scene-assets.js';
 import { fitParagraphs, type FittedText, type MeasureText } from './text-layout.js';
 
 /** The font family the painter sets text in (registered from `dejavu-fonts-ttf`). */
@@ -37,6 +38,8 @@ export interface PaintRequest {
   readonly sceneCount: number;
   readonly width: number;
   readonly height: number;
+  /** The render's uploaded images, pre-scaled for this frame size (see `loadSceneAssets`). */
+  readonly assets?: SceneAssets;
 }
 
 interface Palette {
@@ -66,6 +69,10 @@ const fontString = (style: FontStyle, size: number): string =>
  * card with bullets, and a small scene counter. Text is measured with the real font, word-wrapped
  * (long words broken) and shrunk until it fits its box, so it never leaves the frame. Works for
  * any size (16:9, 9:16, 1:1): lengths scale with the shorter side.
+ *
+ * With uploaded assets: a background image is drawn under the card with the scene's gradient
+ * over it at {@link BACKGROUND_OVERLAY_ALPHA} (so text stays readable); a logo sits in the
+ * top-right corner of the text frame, and headings, titles and panels keep clear of it.
  */
 export class CanvasScenePainter {
   /** @param options.fontDir directory of the DejaVu TTF files (default: the `dejavu-fonts-ttf` package). */
@@ -82,15 +89,19 @@ export class CanvasScenePainter {
     const unit = Math.min(width, height) / 100;
     const frame = { x: Math.max(6 * unit, width * 0.07), y: Math.max(6 * unit, height * 0.07) };
 
-    paintBackground(ctx, width, height, palette, unit);
+    paintBackground(ctx, width, height, palette, unit, request.assets?.background);
     const box = {
       left: frame.x,
       top: frame.y,
       width: width - 2 * frame.x,
       bottom: height - frame.y - 5 * unit,
     };
-    if (request.scene.kind === 'title') paintTitle(ctx, request.scene, box, palette, unit, height);
-    else paintCard(ctx, request.scene, box, palette, unit);
+    const logo = request.assets?.logo;
+    const logoArea =
+      logo === undefined ? null : { left: width - frame.x - logo.width, bottom: frame.y + logo.height };
+    if (request.scene.kind === 'title') paintTitle(ctx, request.scene, box, palette, unit, height, logoArea);
+    else paintCard(ctx, request.scene, box, palette, unit, logoArea);
+    if (logo !== undefined && logoArea !== null) ctx.drawImage(logo.image, logoArea.left, frame.y);
     paintCounter(ctx, request, frame, unit);
     return canvas.encode('png');
   }
@@ -102,6 +113,9 @@ interface Box {
   readonly width: number;
   readonly bottom: number;
 }
+
+/** Where the logo sits (top-right of the text frame): its left edge and bottom, in px; `null` without one. */
+type LogoArea = { readonly left: number; readonly bottom: number } | null;
 
 function measurer(ctx: SKRSContext2D, style: FontStyle): (size: number) => MeasureText {
   return (size) => {
@@ -116,12 +130,18 @@ function paintBackground(
   height: number,
   palette: Palette,
   unit: number,
+  image: SceneAssets['background'],
 ): void {
   const gradient = ctx.createLinearGradient(0, 0, width, height);
   gradient.addColorStop(0, palette.from);
   gradient.addColorStop(1, palette.to);
+  if (image !== undefined) {
+    ctx.drawImage(image, 0, 0);
+    ctx.globalAlpha = BACKGROUND_OVERLAY_ALPHA;
+  }
   ctx.fillStyle = gradient;
   ctx.fillRect(0, 0, width, height);
+  ctx.globalAlpha = 1;
   const glow = ctx.createRadialGradient(width * 0.85, height * 0.1, 0, width * 0.85, height * 0.1, 70 * unit);
   glow.addColorStop(0, 'rgba(255,255,255,0.10)');
   glow.addColorStop(1, 'rgba(255,255,255,0)');
@@ -173,7 +193,9 @@ function paintTitle(
   palette: Palette,
   unit: number,
   height: number,
+  logo: LogoArea,
 ): void {
+  if (logo !== null) box = { ...box, top: Math.max(box.top, logo.bottom + 2 * unit) };
   const maxHeight = (box.bottom - box.top) * 0.7;
   const fitted = fitParagraphs([scene.heading], {
     maxWidth: box.width * 0.9,
@@ -192,9 +214,16 @@ function paintTitle(
   ctx.fillRect(centre - rule.width / 2, top + fitted.height + rule.gap, rule.width, rule.height);
 }
 
-function paintCard(ctx: SKRSContext2D, scene: Scene, box: Box, palette: Palette, unit: number): void {
+function paintCard(
+  ctx: SKRSContext2D,
+  scene: Scene,
+  box: Box,
+  palette: Palette,
+  unit: number,
+  logo: LogoArea,
+): void {
   const heading = fitParagraphs([scene.heading], {
-    maxWidth: box.width,
+    maxWidth: logo === null ? box.width : logo.left - 3 * unit - box.left,
     maxHeight: 15 * unit,
     maxSize: Math.round(5.5 * unit),
     minSize: Math.round(3 * unit),
@@ -207,7 +236,8 @@ function paintCard(ctx: SKRSContext2D, scene: Scene, box: Box, palette: Palette,
   ctx.fillStyle = palette.accent;
   ctx.fillRect(box.left, ruleTop, 10 * unit, 0.6 * unit);
 
-  const panel = { left: box.left, top: ruleTop + 3.5 * unit, width: box.width, bottom: box.bottom };
+  const panelTop = Math.max(ruleTop + 3.5 * unit, logo === null ? 0 : logo.bottom + 2 * unit);
+  const panel = { left: box.left, top: panelTop, width: box.width, bottom: box.bottom };
   const pad = 3.5 * unit;
   ctx.fillStyle = 'rgba(255,255,255,0.07)';
   ctx.beginPath();
