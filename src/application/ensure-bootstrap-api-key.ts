@@ -1,5 +1,6 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
 import type { ApiKeyRepository } from '../ports/api-key-repository.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { DatabaseUnavailable } from '../ports/errors.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -28,6 +29,8 @@ export class EnsureBootstrapApiKey {
       readonly users: UserRepository;
       readonly clock: Clock;
       readonly ids: IdGenerator;
+      /** Key creation is security-relevant: each registered key gets an audit row. */
+      readonly audit?: AuditLog;
     },
   ) {}
 
@@ -36,20 +39,37 @@ export class EnsureBootstrapApiKey {
     generateIfNone: boolean;
   }): ResultAsync<BootstrapResult, DatabaseUnavailable> {
     const now = this.deps.clock.now();
-    const register = (key: string, name: string) =>
-      this.deps.users.upsert({ id: LOCAL_ADMIN_ID, email: null, role: 'admin', now }).andThen(() =>
-        this.deps.apiKeys.insert({
-          id: this.deps.ids.next(),
-          ownerId: LOCAL_ADMIN_ID,
-          name,
-          prefix: displayPrefix(key),
-          hash: hashApiKey(key),
-          scopes: ['jobs', 'admin'],
-          createdAt: now,
-          revokedAt: null,
-          lastUsedAt: null,
-        }),
+    const register = (key: string, name: string) => {
+      const id = this.deps.ids.next();
+      return this.deps.users.upsert({ id: LOCAL_ADMIN_ID, email: null, role: 'admin', now }).andThen(() =>
+        this.deps.apiKeys
+          .insert({
+            id,
+            ownerId: LOCAL_ADMIN_ID,
+            name,
+            prefix: displayPrefix(key),
+            hash: hashApiKey(key),
+            scopes: ['jobs', 'admin'],
+            createdAt: now,
+            revokedAt: null,
+            lastUsedAt: null,
+          })
+          .andThen(() =>
+            this.deps.audit
+              ? this.deps.audit
+                  .record({
+                    actorId: LOCAL_ADMIN_ID,
+                    action: 'api-key.created',
+                    targetType: 'api-key',
+                    targetId: id,
+                    detail: { name, prefix: displayPrefix(key), scopes: ['jobs', 'admin'] },
+                    at: now,
+                  })
+                  .map(() => undefined)
+              : okAsync(undefined),
+          ),
       );
+    };
     if (input.configuredKey !== undefined) {
       const key = input.configuredKey;
       return this.deps.apiKeys

@@ -484,6 +484,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         users: await r.resolve(T.users),
         clock: await r.resolve(T.clock),
         ids: await r.resolve(T.ids),
+        audit: await r.resolve(T.auditLog),
       }),
   });
   // Operations: one prom-client Registry per container (never the global one).

@@ -189,13 +189,13 @@ function drawLines(
 function paintTitle(
   ctx: SKRSContext2D,
   scene: Scene,
-  box: Box,
+  frameBox: Box,
   palette: Palette,
   unit: number,
   height: number,
   logo: LogoArea,
 ): void {
-  if (logo !== null) box = { ...box, top: Math.max(box.top, logo.bottom + 2 * unit) };
+  const box = logo === null ? frameBox : { ...frameBox, top: Math.max(frameBox.top, logo.bottom + 2 * unit) };
   const maxHeight = (box.bottom - box.top) * 0.7;
   const fitted = fitParagraphs([scene.heading], {
     maxWidth: box.width * 0.9,

@@ -19,8 +19,9 @@ import { CanvasScenePainter } from './canvas-scene-painter.js';
 import { composeArgs, thumbnailArgs } from './compose-command.js';
 import { EspeakNarrator, type SpeechClip } from './espeak-narrator.js';
 import { FfmpegProgressReader, progressPercent } from './ffmpeg-progress.js';
-import { probeVideo } from './ffprobe.js';
+import { probeAudio, probeVideo } from './ffprobe.js';
 import { describeFailure, lastLines, ProcessGroup, RETRYABLE_ERRNO } from './process-group.js';
+import { loadSceneAssets, type SceneAssets } from './scene-assets.js';
 import { planTimeline, type Timeline } from './timeline.js';
 import { layoutNarrationTrack } from './wav.js';
 import { buildSubtitleCues, formatWebVtt, type SubtitleWindow } from './webvtt.js';
@@ -61,6 +62,11 @@ const silentLogger: RendererLogger = { info: () => {}, warn: () => {}, error: ()
  * 3. `composing`: one ffmpeg run makes the MP4 (H.264 + AAC mono + `mov_text` subtitles, fades,
  *    `+faststart`); a WebVTT file is written beside it.
  * 4. `thumbnail`: a 640 px JPEG at 1 s; ffprobe fills the probe.
+ *
+ * Uploaded assets (`request.assets`): the background and logo images are decoded and scaled once
+ * per render and drawn on every card (an undecodable image fails `rendering`, not retryable); the
+ * music is checked with ffprobe while scenes are painted (an undecodable file fails `composing`,
+ * not retryable) and mixed in the same single ffmpeg run (see `audioFilterGraph`).
  *
  * Aborting the signal SIGKILLs every child at once, deletes the directory and resolves
  * `RenderCancelled`. Expected failures resolve `RenderFailed`; nothing is thrown.
@@ -193,8 +199,29 @@ export class FfmpegVideoRenderer implements VideoRenderer {
       halt.abort();
     };
 
-    if (!spec.narration) report({ stage: 'narration', percent: 100, message: 'narration off: silent track' });
-    const painting = this.#paintScenes(scenes, settings, dir, halt.signal, reportRendering).then((result) => {
+    const musicPath = request.assets?.musicPath ?? null;
+    if (!spec.narration)
+      report({
+        stage: 'narration',
+        percent: 100,
+        message: musicPath === null ? 'narration off: silent track' : 'narration off: music only',
+      });
+    const musicCheck =
+      musicPath === null
+        ? Promise.resolve(null)
+        : probeAudio(group, binaries.ffprobe, musicPath).then((probe) => {
+            if (probe.isOk()) return null;
+            const failure: Failure = {
+              stage: 'composing',
+              message: `the music file cannot be used: ${probe.error.message}`,
+              retryable: probe.error.retryable,
+            };
+            fail(failure);
+            void group.killAll();
+            return failure;
+          });
+    const images = { logoPath: request.assets?.logoPath, backgroundPath: request.assets?.backgroundPath };
+    const painting = this.#paintScenes(scenes, settings, images, dir, halt.signal, reportRendering).then((result) => {
       stageSeconds.rendering = result.seconds;
       if (result.pngs.isErr()) {
         fail(result.pngs.error);
@@ -213,8 +240,9 @@ export class FfmpegVideoRenderer implements VideoRenderer {
       }
       return result.clips;
     });
-    const [pngs, clips] = await Promise.all([painting, narration]);
+    const [pngs, clips, musicFailure] = await Promise.all([painting, narration, musicCheck]);
     if (firstFailure) return err(firstFailure);
+    if (musicFailure) return err(musicFailure);
     if (pngs.isErr()) return err(pngs.error);
     if (clips.isErr()) return err(clips.error);
     if (halt.signal.aborted) return err({ stage: 'rendering', message: 'render stopped', retryable: true });
@@ -239,14 +267,20 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     const subtitlesPath = join(dir, 'subtitles.vtt');
     const videoPath = join(dir, 'video.mp4');
     const cues = buildSubtitleCues(subtitleWindows(scenes, timeline, spec.narration));
-    await Promise.all([writeFile(audioPath, audio), writeFile(subtitlesPath, formatWebVtt(cues))]);
+    // Without narration the music plays alone: no silent track is needed.
+    const narrationTrack = !spec.narration && musicPath !== null ? null : audioPath;
+    await Promise.all([
+      narrationTrack === null ? Promise.resolve() : writeFile(audioPath, audio),
+      writeFile(subtitlesPath, formatWebVtt(cues)),
+    ]);
     const reader = new FfmpegProgressReader();
     let lastPercent = 0;
     const composed = await group.run(
       binaries.ffmpeg,
       composeArgs({
         scenePngs: pngs.value,
-        audioWav: audioPath,
+        audioWav: narrationTrack,
+        music: musicPath,
         subtitlesVtt: cues.length > 0 ? subtitlesPath : null,
         output: videoPath,
         timeline,
@@ -330,10 +364,11 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     return { clips, seconds: secondsSince(started), message: `${speech.toFixed(1)} s of speech` };
   }
 
-  /** Paints each scene to `scene-<n>.png`; stops early when `halt` fires. */
+  /** Paints each scene to `scene-<n>.png` (over the uploaded images, if any); stops early when `halt` fires. */
   async #paintScenes(
     scenes: readonly Scene[],
     size: { width: number; height: number },
+    images: { logoPath: string | undefined; backgroundPath: string | undefined },
     dir: string,
     halt: AbortSignal,
     report: (progress: RenderProgress) => void,
@@ -345,6 +380,13 @@ export class FfmpegVideoRenderer implements VideoRenderer {
       message: `painting ${scenes.length} scenes at ${size.width}x${size.height}`,
     });
     const paths: string[] = [];
+    let assets: SceneAssets | undefined;
+    if (images.logoPath !== undefined || images.backgroundPath !== undefined) {
+      const loaded = await loadSceneAssets(images, size);
+      if (loaded.isErr())
+        return { pngs: err({ stage: 'rendering', ...loaded.error }), seconds: secondsSince(started) };
+      assets = loaded.value;
+    }
     try {
       this.#painter ??= new CanvasScenePainter();
       for (const scene of scenes) {
@@ -355,6 +397,7 @@ export class FfmpegVideoRenderer implements VideoRenderer {
           sceneCount: scenes.length,
           width: size.width,
           height: size.height,
+          ...(assets !== undefined ? { assets } : {}),
         });
         const path = join(dir, `scene-${String(scene.index).padStart(3, '0')}.png`);
         await writeFile(path, png);

@@ -85,3 +85,46 @@ export async function probeVideo(
   if (outcome.kind !== 'exited') return err({ message: 'ffprobe did not run', retryable: true });
   return parseProbeJson(outcome.stdout).mapErr((message) => ({ message, retryable: false }));
 }
+
+/** What ffprobe reported about an audio file (music). */
+export interface AudioProbe {
+  /** Seconds (0 when the container does not say). */
+  readonly durationSeconds: number;
+  readonly codec: string;
+}
+
+/**
+ * Maps ffprobe JSON of an audio file to an {@link AudioProbe}: the first audio stream's codec and
+ * the duration (format, else stream). Fails when there is no audio stream or it lasts under 50 ms.
+ */
+export function parseAudioProbeJson(text: string): Result<AudioProbe, string> {
+  let json: { streams?: (ProbeStream & { duration?: string })[]; format?: { duration?: string } };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    return err('ffprobe printed invalid JSON');
+  }
+  const streams = Array.isArray(json.streams) ? json.streams : [];
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  if (!audio || typeof audio.codec_name !== 'string') return err('no audio stream');
+  const duration = Number(json.format?.duration ?? audio.duration);
+  const durationSeconds = Number.isFinite(duration) ? duration : 0;
+  if (durationSeconds > 0 && durationSeconds < 0.05) return err(`only ${durationSeconds} s of audio`);
+  return ok({ durationSeconds, codec: audio.codec_name });
+}
+
+/**
+ * Checks that `file` is audio ffmpeg can decode (ffprobe, 15 s timeout, in `group`). An
+ * undecodable file or one without an audio stream fails with `retryable: false`.
+ */
+export async function probeAudio(
+  group: ProcessGroup,
+  ffprobePath: string,
+  file: string,
+): Promise<Result<AudioProbe, ProcessFailure>> {
+  const outcome = await group.run(ffprobePath, ffprobeArgs(file), { collectStdout: true, timeoutMs: 15_000 });
+  const failure = describeFailure(outcome, 'ffprobe');
+  if (failure) return err(failure);
+  if (outcome.kind !== 'exited') return err({ message: 'ffprobe did not run', retryable: true });
+  return parseAudioProbeJson(outcome.stdout).mapErr((message) => ({ message, retryable: false }));
+}

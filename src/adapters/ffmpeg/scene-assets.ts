@@ -18,7 +18,14 @@ export const MAX_IMAGE_PIXELS = 40_000_000;
  */
 export interface SceneAssets {
   readonly background?: Canvas;
-  readonly logo?: { readonly image: Canvas; readonly width: number; readonly height: number };
+  readonly logo?: FittedLogo;
+}
+
+/** The logo scaled into its box; `width` and `height` in px. */
+export interface FittedLogo {
+  readonly image: Canvas;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** Why an image could not be used; `retryable` only for transient errno (EMFILE, ENOMEM...). */
@@ -36,7 +43,7 @@ export async function loadSceneAssets(
   paths: { readonly logoPath?: string | undefined; readonly backgroundPath?: string | undefined },
   size: { readonly width: number; readonly height: number },
 ): Promise<Result<SceneAssets, AssetImageFailure>> {
-  const assets: { background?: Canvas; logo?: SceneAssets['logo'] } = {};
+  const assets: { background?: Canvas; logo?: FittedLogo } = {};
   if (paths.backgroundPath !== undefined) {
     const image = await decode(paths.backgroundPath, 'background');
     if (image.isErr()) return err(image.error);
@@ -97,7 +104,7 @@ function coverFit(image: Image, width: number, height: number): Canvas {
 }
 
 /** `image` scaled (up or down) to fit inside `box`, keeping its aspect ratio. */
-function containFit(image: Image, box: { width: number; height: number }): NonNullable<SceneAssets['logo']> {
+function containFit(image: Image, box: { width: number; height: number }): FittedLogo {
   const scale = Math.min(box.width / image.width, box.height / image.height);
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));

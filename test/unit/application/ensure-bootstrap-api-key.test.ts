@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_PREFIX, hashApiKey } from '../../../src/application/api-keys.js';
-import { LOCAL_ADMIN_ID } from '../../../src/application/ensure-bootstrap-api-key.js';
+import { InMemoryAuditLog } from '../../../src/adapters/memory/in-memory-audit-log.js';
+import { EnsureBootstrapApiKey, LOCAL_ADMIN_ID } from '../../../src/application/ensure-bootstrap-api-key.js';
 import { ALICE, createApplicationFixture, seqId, T0 } from '../../support/application-fixture.js';
 
 const CONFIGURED = 'configured-operator-key-0123456789';
@@ -142,5 +143,31 @@ describe('EnsureBootstrapApiKey', () => {
     expect(first.outcome).toBe('generated');
     expect(second).toEqual({ outcome: 'existing' });
     expect((await f.apiKeys.count())._unsafeUnwrap()).toBe(1);
+  });
+});
+
+describe('EnsureBootstrapApiKey audit trail', () => {
+  it('records an audit row for every key it registers, without the key itself', async () => {
+    const f = createApplicationFixture();
+    const audit = new InMemoryAuditLog();
+    const useCase = new EnsureBootstrapApiKey({
+      apiKeys: f.apiKeys,
+      users: f.users,
+      clock: f.clock,
+      ids: f.ids,
+      audit,
+    });
+    await useCase.execute({ configuredKey: CONFIGURED, generateIfNone: false });
+    await useCase.execute({ configuredKey: CONFIGURED, generateIfNone: false });
+    const rows = (await audit.list({ limit: 10 }))._unsafeUnwrap().items;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      actorId: LOCAL_ADMIN_ID,
+      action: 'api-key.created',
+      targetType: 'api-key',
+      targetId: seqId(1),
+      at: T0,
+    });
+    expect(JSON.stringify(rows)).not.toContain(CONFIGURED);
   });
 });
