@@ -9,12 +9,16 @@ import type { RenderAssets } from '../ports/video-renderer.js';
 /** The role an uploaded asset plays in a video. */
 export type AssetRole = 'logo' | 'background' | 'music';
 
-const ROLES: readonly { role: AssetRole; field: keyof SpecAssets; kind: UploadKind; path: keyof RenderAssets }[] =
-  [
-    { role: 'logo', field: 'logoUploadId', kind: 'image', path: 'logoPath' },
-    { role: 'background', field: 'backgroundUploadId', kind: 'image', path: 'backgroundPath' },
-    { role: 'music', field: 'musicUploadId', kind: 'audio', path: 'musicPath' },
-  ];
+const ROLES: readonly {
+  role: AssetRole;
+  field: keyof SpecAssets;
+  kind: UploadKind;
+  path: keyof RenderAssets;
+}[] = [
+  { role: 'logo', field: 'logoUploadId', kind: 'image', path: 'logoPath' },
+  { role: 'background', field: 'backgroundUploadId', kind: 'image', path: 'backgroundPath' },
+  { role: 'music', field: 'musicUploadId', kind: 'audio', path: 'musicPath' },
+];
 
 /** File name extensions by media type (decoders probe the content; the extension only helps). */
 const EXTENSIONS: Readonly<Record<string, string>> = {
@@ -63,7 +67,11 @@ export interface FetchRenderAssetsDeps {
   readonly scratchFiles?: ScratchFiles;
 }
 
-const unavailable = (role: AssetRole | null, uploadId: string | null, message: string): AssetFetchFailure => ({
+const unavailable = (
+  role: AssetRole | null,
+  uploadId: string | null,
+  message: string,
+): AssetFetchFailure => ({
   error: { code: 'ASSET_UNAVAILABLE', message, retryable: false },
   role,
   uploadId,
@@ -97,7 +105,11 @@ export async function fetchRenderAssets(
   if (uploads === undefined || scratchFiles === undefined)
     return {
       kind: 'error',
-      failure: unavailable(null, null, 'assets cannot be fetched: no upload repository or scratch space is configured'),
+      failure: unavailable(
+        null,
+        null,
+        'assets cannot be fetched: no upload repository or scratch space is configured',
+      ),
     };
 
   const found = await uploads.findByIds([...new Set(wanted.map((w) => w.uploadId))]);
@@ -105,7 +117,11 @@ export async function fetchRenderAssets(
     return {
       kind: 'error',
       failure: {
-        error: { code: 'DATABASE_UNAVAILABLE', message: `database unavailable: ${found.error.message}`, retryable: true },
+        error: {
+          code: 'DATABASE_UNAVAILABLE',
+          message: `database unavailable: ${found.error.message}`,
+          retryable: true,
+        },
         role: null,
         uploadId: null,
       },
@@ -115,7 +131,10 @@ export async function fetchRenderAssets(
   for (const w of wanted) {
     const upload = byId.get(w.uploadId);
     if (upload === undefined || upload.ownerId !== job.ownerId)
-      return { kind: 'error', failure: unavailable(w.role, w.uploadId, `the ${w.role} upload ${w.uploadId} no longer exists`) };
+      return {
+        kind: 'error',
+        failure: unavailable(w.role, w.uploadId, `the ${w.role} upload ${w.uploadId} no longer exists`),
+      };
     if (upload.kind !== w.kind)
       return {
         kind: 'error',
@@ -156,7 +175,10 @@ export async function fetchRenderAssets(
               role,
               uploadId: upload.id,
             };
-      const written = await scratch.writeFile(`${role}${EXTENSIONS[upload.mediaType] ?? ''}`, body.value.stream);
+      const written = await scratch.writeFile(
+        `${role}${EXTENSIONS[upload.mediaType] ?? ''}`,
+        body.value.stream,
+      );
       if (written.isErr())
         return {
           error: {

@@ -13,7 +13,10 @@ export interface ScratchDirectory {
    *   programmer error (rejects)
    * @returns the file's absolute path and its size in bytes
    */
-  writeFile(name: string, body: Readable): ResultAsync<{ path: string; sizeBytes: number }, StorageUnavailable>;
+  writeFile(
+    name: string,
+    body: Readable,
+  ): ResultAsync<{ path: string; sizeBytes: number }, StorageUnavailable>;
   /** Deletes the directory and everything in it. Idempotent; never rejects. */
   remove(): Promise<void>;
 }

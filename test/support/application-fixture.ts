@@ -56,6 +56,8 @@ import type {
 } from '../../src/ports/object-storage.js';
 import type { WorkSignal } from '../../src/ports/work-signal.js';
 import type { PassageRetriever } from '../../src/ports/passage-retriever.js';
+import type { ScratchFiles } from '../../src/ports/scratch-files.js';
+import type { UploadRepository } from '../../src/ports/upload-repository.js';
 import { ScriptedVideoRenderer } from './scripted-video-renderer.js';
 
 /** Where the fixture's clock starts. */
@@ -174,6 +176,8 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
       renderer?: ScriptedVideoRenderer;
       settings?: Partial<ProcessNextJobSettings>;
       retriever?: PassageRetriever;
+      uploads?: UploadRepository;
+      scratchFiles?: ScratchFiles;
     } = {},
   ): ProcessNextJob =>
     new ProcessNextJob({
@@ -187,6 +191,8 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
       settings: { ...processSettings, ...overrides.settings },
       random: () => settings.random,
       ...(overrides.retriever !== undefined ? { retriever: overrides.retriever } : {}),
+      ...(overrides.uploads !== undefined ? { uploads: overrides.uploads } : {}),
+      ...(overrides.scratchFiles !== undefined ? { scratchFiles: overrides.scratchFiles } : {}),
     });
 
   const useCases = {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,15 +116,54 @@ type Store = Record<'deleteObject' | 'putObject', (...args: never[]) => Promise<
  */
 function serializeWrites(server: S3rver): void {
   const store = (server as unknown as { store: Store }).store;
+  const deleteObject = store.deleteObject.bind(store) as (bucket: string, key: string) => Promise<unknown>;
   let queue: Promise<unknown> = Promise.resolve();
   for (const method of ['deleteObject', 'putObject'] as const) {
     const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
     store[method] = (...args: unknown[]) => {
-      const next = queue.then(() => original(...args));
+      const aborted = method === 'putObject' ? whenAborted(args[0]) : null;
+      const next = queue.then(async () => {
+        if (aborted === null) return original(...args);
+        try {
+          return await Promise.race([original(...args), aborted.promise]);
+        } catch (error) {
+          // Like S3, an aborted PutObject stores nothing: remove the bytes written so far.
+          const { bucket, key } = args[0] as { bucket: string; key: string };
+          if (aborted.happened()) await deleteObject(bucket, key).catch(() => undefined);
+          throw error;
+        } finally {
+          aborted.dispose();
+        }
+      });
       queue = next.catch(() => undefined);
       return next;
     };
   }
+}
+
+/**
+ * s3rver 3.7.1's PutObject never settles when the client goes away mid-body (a SIGKILLed
+ * uploader): it pipes the request without listening for its abort. Behind the serialized queue
+ * that would hold every later write forever. @returns a promise that rejects when the request
+ * body of `object` (an `http.IncomingMessage`) closes incomplete; never settles otherwise.
+ */
+function whenAborted(object: unknown): { promise: Promise<never>; happened(): boolean; dispose(): void } {
+  const body = (object as { content?: unknown } | undefined)?.content;
+  if (!(body instanceof IncomingMessage))
+    return { promise: new Promise(() => {}), happened: () => false, dispose: () => {} };
+  let happened = false;
+  let onClose = (): void => {};
+  const promise = new Promise<never>((_, reject) => {
+    onClose = () => {
+      if (body.complete) return;
+      happened = true;
+      reject(new Error('the client aborted the request body'));
+    };
+    body.once('close', onClose);
+    if (body.destroyed) onClose();
+  });
+  promise.catch(() => undefined);
+  return { promise, happened: () => happened, dispose: () => body.off('close', onClose) };
 }
 
 interface ServerParts {

@@ -221,14 +221,16 @@ export class FfmpegVideoRenderer implements VideoRenderer {
             return failure;
           });
     const images = { logoPath: request.assets?.logoPath, backgroundPath: request.assets?.backgroundPath };
-    const painting = this.#paintScenes(scenes, settings, images, dir, halt.signal, reportRendering).then((result) => {
-      stageSeconds.rendering = result.seconds;
-      if (result.pngs.isErr()) {
-        fail(result.pngs.error);
-        void group.killAll();
-      }
-      return result.pngs;
-    });
+    const painting = this.#paintScenes(scenes, settings, images, dir, halt.signal, reportRendering).then(
+      (result) => {
+        stageSeconds.rendering = result.seconds;
+        if (result.pngs.isErr()) {
+          fail(result.pngs.error);
+          void group.killAll();
+        }
+        return result.pngs;
+      },
+    );
     const narration = this.#narrate(request, dir, group, report).then((result) => {
       narrationOpen = false;
       if (!spec.narration) return result.clips;

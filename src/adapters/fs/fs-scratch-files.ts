@@ -29,7 +29,9 @@ export class FsScratchFiles implements ScratchFiles {
       await mkdir(this.rootDir, { recursive: true });
       return new FsScratchDirectory(await mkdtemp(path.join(this.rootDir, `assets-${safe}-`)));
     };
-    return ResultAsync.fromPromise(make(), (error) => unavailable(`scratch directory in ${this.rootDir}`, error));
+    return ResultAsync.fromPromise(make(), (error) =>
+      unavailable(`scratch directory in ${this.rootDir}`, error),
+    );
   }
 }
 
@@ -38,7 +40,10 @@ class FsScratchDirectory implements ScratchDirectory {
 
   constructor(readonly path: string) {}
 
-  writeFile(name: string, body: Readable): ResultAsync<{ path: string; sizeBytes: number }, StorageUnavailable> {
+  writeFile(
+    name: string,
+    body: Readable,
+  ): ResultAsync<{ path: string; sizeBytes: number }, StorageUnavailable> {
     if (!FILE_NAME.test(name)) throw new Error(`invalid scratch file name: ${JSON.stringify(name)}`);
     const file = path.join(this.path, name);
     const write = async (): Promise<{ path: string; sizeBytes: number }> => {
