@@ -354,8 +354,15 @@ export class ProcessNextJob {
       return { kind: 'ok', passages: [] };
     const { retriever, activity } = this.deps;
     if (retriever === undefined) {
-      const error = { code: 'RETRIEVAL_FAILED', message: 'no passage retriever is configured', retryable: false };
-      await activity.record(job, 'error', 'planning', `Retrieval failed: ${error.message}`, { attempt, error });
+      const error = {
+        code: 'RETRIEVAL_FAILED',
+        message: 'no passage retriever is configured',
+        retryable: false,
+      };
+      await activity.record(job, 'error', 'planning', `Retrieval failed: ${error.message}`, {
+        attempt,
+        error,
+      });
       return { kind: 'error', error };
     }
     const found = await retriever.retrieve({
@@ -365,7 +372,11 @@ export class ProcessNextJob {
       topK: rag.topK,
     });
     if (found.isErr()) {
-      const error = { code: 'RETRIEVAL_FAILED', message: found.error.message, retryable: found.error.retryable };
+      const error = {
+        code: 'RETRIEVAL_FAILED',
+        message: found.error.message,
+        retryable: found.error.retryable,
+      };
       await activity.record(job, 'error', 'planning', `Retrieval failed: ${found.error.message}`, {
         attempt,
         uploadId: found.error.uploadId,

@@ -585,7 +585,10 @@ function registerUploadsAndConfigurations(
   config: Config,
   db: (r: { resolve: Container['resolve'] }) => Promise<Kysely<Database>>,
 ): void {
-  c.register(T.uploads, { lifetime: 'singleton', factory: async (r) => new KyselyUploadRepository(await db(r)) });
+  c.register(T.uploads, {
+    lifetime: 'singleton',
+    factory: async (r) => new KyselyUploadRepository(await db(r)),
+  });
   c.register(T.configurations, {
     lifetime: 'singleton',
     factory: async (r) => new KyselyConfigurationRepository(await db(r)),

@@ -139,7 +139,10 @@ export async function buildApp(
       tags: [
         { name: 'videos', description: 'Generate videos and follow their jobs' },
         { name: 'system', description: 'Health and operations' },
-        { name: 'uploads', description: 'Images, audio and documents for your videos (RAG sources, logo, background, music)' },
+        {
+          name: 'uploads',
+          description: 'Images, audio and documents for your videos (RAG sources, logo, background, music)',
+        },
         { name: 'configurations', description: 'Saved generation presets' },
         { name: 'jobs', description: 'List, cancel, retry and delete your jobs; read their logs' },
         { name: 'users', description: 'Your profile, statistics and preferences' },

@@ -73,6 +73,9 @@ export function principalOf(request: FastifyRequest): Principal {
  */
 export function requireAdmin(request: FastifyRequest, reply: FastifyReply): boolean {
   if (isAdmin(principalOf(request))) return true;
-  void sendError(reply, { type: 'Forbidden', reason: 'This operation needs the admin role or the admin scope.' });
+  void sendError(reply, {
+    type: 'Forbidden',
+    reason: 'This operation needs the admin role or the admin scope.',
+  });
   return false;
 }
