@@ -32,6 +32,14 @@ import {
 } from './lib/report.js';
 import { createDatabase, isMain, sleep, type BenchDatabase } from './lib/services.js';
 
+// graphile-worker can keep an idle pool client past `runner.stop()`; when this script drops its
+// database (WITH FORCE) that client receives 57P01 "terminating connection due to administrator
+// command" with no listener, which would crash the run. Only that error is ignored here.
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+  if (error.code === '57P01') return;
+  throw error;
+});
+
 const CLAIMERS = 10;
 const LEASE_MS = 30_000;
 
