@@ -30,7 +30,7 @@ export async function startServer(
   const ready = entry === 'api' ? /listening on (http:\/\/[^\s]+)/ : /(worker \S+) running/;
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', APP_ENV: 'test', ...env },
+    env: { ...inheritedEnv(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', APP_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -64,4 +64,18 @@ export async function startServer(
       return exited;
     },
   };
+}
+
+/**
+ * This process's environment without the variables that choose production adapters (CI exports
+ * `REDIS_URL`, `DATABASE_URL`...): a spawned server uses exactly what its test passes, so the
+ * embedded test really runs on embedded defaults and servers of different tests share no Redis
+ * rate-limit counters.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env))
+    if (/^(DATABASE_|REDIS_|S3_|AWS_|CLERK_|FRAMECAST_|WEBHOOK_|RATE_LIMIT_|TEST_DATABASE_URL$)/.test(name))
+      delete env[name];
+  return env;
 }
