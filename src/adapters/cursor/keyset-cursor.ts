@@ -34,3 +34,18 @@ export function decodeKeysetCursor(text: string, sort: 'asc' | 'desc'): KeysetPo
   const position: KeysetPosition = { sort, at, id };
   return encodeKeysetCursor(position) === text ? position : null;
 }
+
+/**
+ * One page of keyset pagination from a query that fetched `limit + 1` rows: the first `limit`
+ * rows mapped to items, and a cursor after the last item when the extra row shows there is more.
+ */
+export function toPage<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  cursorAfter: (last: Item) => string,
+): { items: Item[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorAfter(last) : null };
+}

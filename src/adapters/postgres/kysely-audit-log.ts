@@ -8,7 +8,7 @@ import type {
   AuditRecordInput,
 } from '../../ports/audit-log.js';
 import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { AuditLogTable, Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 
@@ -73,16 +73,10 @@ export class KyselyAuditLog implements AuditLog {
         .limit(limit + 1)
         .execute(),
       toDatabaseUnavailable,
-    ).map((rows) => {
-      const items = rows.slice(0, limit).map(rowToEntry);
-      const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor:
-          rows.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.at, id: last.id })
-            : null,
-      };
-    });
+    ).map((rows) =>
+      toPage(rows, limit, rowToEntry, (last) =>
+        encodeKeysetCursor({ sort: 'desc', at: last.at, id: last.id }),
+      ),
+    );
   }
 }

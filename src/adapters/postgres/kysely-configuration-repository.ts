@@ -9,7 +9,7 @@ import {
   type ConfigurationRepository,
 } from '../../ports/configuration-repository.js';
 import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { ConfigurationsTable, Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 
@@ -110,17 +110,11 @@ export class KyselyConfigurationRepository implements ConfigurationRepository {
         .limit(limit + 1)
         .execute(),
       toDatabaseUnavailable,
-    ).map((rows) => {
-      const items = rows.slice(0, limit).map(rowToConfiguration);
-      const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor:
-          rows.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id })
-            : null,
-      };
-    });
+    ).map((rows) =>
+      toPage(rows, limit, rowToConfiguration, (last) =>
+        encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id }),
+      ),
+    );
   }
 
   update(

@@ -1,3 +1,4 @@
+import { toPage } from '../cursor/keyset-cursor.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { errAsync, ResultAsync } from 'neverthrow';
 import type { JobEvent, JobEventLevel } from '../../domain/job-event.js';
@@ -76,14 +77,7 @@ export class KyselyJobEventRepository implements JobEventRepository {
         .limit(limit + 1)
         .execute(),
       toDatabaseUnavailable,
-    ).map((rows) => {
-      const items = rows.slice(0, limit).map(rowToEvent);
-      const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor: rows.length > limit && last !== undefined ? encodeEventCursor(last) : null,
-      };
-    });
+    ).map((rows) => toPage(rows, limit, rowToEvent, (last) => encodeEventCursor(last)));
   }
 
   deleteForJob(jobId: string): ResultAsync<number, DatabaseUnavailable> {

@@ -19,7 +19,7 @@ import {
   type QueueSnapshot,
   type ThroughputStats,
 } from '../../ports/job-repository.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 import { jobToColumns, rowToJob, type JobRow } from './job-row.js';
@@ -239,17 +239,11 @@ export class KyselyJobRepository implements JobRepository {
         .limit(limit + 1)
         .execute(),
       toDatabaseUnavailable,
-    ).map((rows) => {
-      const items = rows.slice(0, limit).map(rowToJob);
-      const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor:
-          rows.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: query.sort, at: last.createdAt, id: last.id })
-            : null,
-      };
-    });
+    ).map((rows) =>
+      toPage(rows, limit, rowToJob, (last) =>
+        encodeKeysetCursor({ sort: query.sort, at: last.createdAt, id: last.id }),
+      ),
+    );
   }
 
   delete(

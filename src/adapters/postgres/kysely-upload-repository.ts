@@ -15,7 +15,7 @@ import {
   type UploadPage,
   type UploadRepository,
 } from '../../ports/upload-repository.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { Database, UploadsTable } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
 
@@ -100,17 +100,11 @@ export class KyselyUploadRepository implements UploadRepository {
         .limit(limit + 1)
         .execute(),
       toDatabaseUnavailable,
-    ).map((rows) => {
-      const items = rows.slice(0, limit).map(rowToUpload);
-      const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor:
-          rows.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id })
-            : null,
-      };
-    });
+    ).map((rows) =>
+      toPage(rows, limit, rowToUpload, (last) =>
+        encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id }),
+      ),
+    );
   }
 
   delete(uploadId: string): ResultAsync<void, UploadNotFound | DatabaseUnavailable> {
