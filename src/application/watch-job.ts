@@ -22,7 +22,18 @@ export interface JobWatch {
  * than the current state are dropped, so a client never sees progress go back.
  */
 export class WatchJob {
-  constructor(private readonly deps: { readonly jobs: JobRepository; readonly live: JobEvents }) {}
+  constructor(
+    private readonly deps: {
+      readonly jobs: JobRepository;
+      readonly live: JobEvents;
+      /**
+       * Backstop period in ms: the stored job is re-read this often and delivered when it changed,
+       * so a watcher still sees progress when live updates are lost (Redis down or restarting).
+       * Default 2,000; 0 disables.
+       */
+      readonly pollIntervalMs?: number;
+    },
+  ) {}
 
   /** @param onUpdate called for each later update; the last one of a finished job has a terminal status. */
   execute(input: {
@@ -49,10 +60,12 @@ export class WatchJob {
         if (u.jobId === input.jobId) deliver(u);
       }),
     );
+    let poll: NodeJS.Timeout | undefined;
     return subscribed.andThen((unsubscribe) => {
       const stop = async (): Promise<void> => {
         if (stopped) return;
         stopped = true;
+        clearInterval(poll);
         await unsubscribe();
       };
       return findOwnedJob(this.deps.jobs, input.principal, input.jobId)
@@ -63,7 +76,18 @@ export class WatchJob {
           const early = buffered ?? [];
           buffered = null;
           for (const u of early) deliver(u);
-          return { current, finished: isTerminal(job.status), stop };
+          const finished = isTerminal(job.status);
+          const pollMs = this.deps.pollIntervalMs ?? 2000;
+          if (!finished && pollMs > 0) {
+            poll = setInterval(() => {
+              void this.deps.jobs.findById(input.jobId).map((latest) => {
+                const update = toUpdate(latest, latest.updatedAt);
+                if (update.at > since) deliver(update);
+              });
+            }, pollMs);
+            poll.unref();
+          }
+          return { current, finished, stop };
         });
     });
   }
