@@ -2,6 +2,7 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import type { Job } from '../domain/job.js';
 import { isAdmin, type Principal } from '../domain/principal.js';
 import type { AuditLog } from '../ports/audit-log.js';
+import type { BatchRepository } from '../ports/batch-repository.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConfigurationRepository } from '../ports/configuration-repository.js';
 import type { DatabaseUnavailable, StorageUnavailable } from '../ports/errors.js';
@@ -23,6 +24,7 @@ export interface DeletedUserData {
   readonly deletedObjects: number;
   readonly deletedUploads: number;
   readonly deletedConfigurations: number;
+  readonly deletedBatches: number;
 }
 
 const PAGE = 100;
@@ -37,7 +39,7 @@ class Stop {
  * An admin deletes all of a user's data (`DELETE /system/users/{userId}/data`): every job (in any
  * status: a running job's worker sees its job gone within a second and stops, storing nothing
  * that stays — a late file becomes an orphan the retention sweep removes) with its log, every
- * stored object under `{prefix}/{userId}/`, every upload record and saved configuration. The
+ * stored object under `{prefix}/{userId}/`, every upload record, saved configuration and batch. The
  * user's account and API keys remain. Idempotent: after an outage, calling again finishes the
  * work. Records a `user.data-deleted` audit row with the counts.
  */
@@ -49,6 +51,7 @@ export class DeleteUserData {
       readonly storage: ObjectStorage;
       readonly uploads: UploadRepository;
       readonly configurations: ConfigurationRepository;
+      readonly batches: BatchRepository;
       readonly audit: AuditLog;
       readonly clock: Clock;
       readonly logger: Logger;
@@ -75,12 +78,15 @@ export class DeleteUserData {
       if (objects.isErr()) throw new Stop(objects.error);
       const deletedUploads = await this.deleteUploads(input.userId);
       const deletedConfigurations = await this.deleteConfigurations(input.userId);
+      const batches = await this.deps.batches.deleteByOwner(input.userId);
+      if (batches.isErr()) throw new Stop(batches.error);
       const result: DeletedUserData = {
         userId: input.userId,
         deletedJobs,
         deletedObjects: objects.value,
         deletedUploads,
         deletedConfigurations,
+        deletedBatches: batches.value,
       };
       await recordAudit(this.deps.audit, this.deps.logger, {
         actorId: input.principal.userId,

@@ -64,6 +64,7 @@ export function registerRetention(c: Container, config: Config): void {
         storage: await r.resolve(T.storage),
         uploads: await r.resolve(T.uploads),
         configurations: await r.resolve(T.configurations),
+        batches: await r.resolve(T.batches),
         audit: await r.resolve(T.auditLog),
         clock: await r.resolve(T.clock),
         logger: await r.resolve(T.logger),

@@ -83,6 +83,10 @@ export const DeletedUserDataResponse = z
       .describe('Stored objects removed (job files of every attempt, uploaded files).'),
     deletedUploads: z.number().int(),
     deletedConfigurations: z.number().int(),
+    deletedBatches: z
+      .number()
+      .int()
+      .describe('Batch records removed (their jobs are counted in deletedJobs).'),
   })
   .meta({
     id: 'DeletedUserData',
@@ -93,5 +97,6 @@ export const DeletedUserDataResponse = z
       deletedObjects: 38,
       deletedUploads: 2,
       deletedConfigurations: 1,
+      deletedBatches: 1,
     },
   });

@@ -24,4 +24,11 @@ export interface BatchRepository {
    * an unknown batch has no jobs (empty list).
    */
   jobTallies(batchId: string): ResultAsync<BatchJobTally[], DatabaseUnavailable>;
+
+  /**
+   * Deletes every batch of `ownerId` (the batch records only: their jobs are deleted through the
+   * job store). Idempotent.
+   * @returns how many batches were deleted (0 when the owner has none).
+   */
+  deleteByOwner(ownerId: string): ResultAsync<number, DatabaseUnavailable>;
 }

@@ -72,7 +72,8 @@ const asset = {
 
 /**
  * Runs the {@link BatchRepository} contract against one adapter: round trip with the jobs,
- * not-found, atomic insert (a duplicate stores nothing), tallies that follow the jobs.
+ * not-found, atomic insert (a duplicate stores nothing), tallies that follow the jobs, deletion by
+ * owner.
  */
 export function describeBatchRepositoryContract(
   adapterName: string,
@@ -101,6 +102,22 @@ export function describeBatchRepositoryContract(
       const found = (await s.repo.findById(batch.id))._unsafeUnwrap();
       expect(found.name).toBeNull();
       expect(found.jobIds).toEqual(reversed.jobIds);
+    });
+
+    it("deletes only the given owner's batches, idempotently, leaving the jobs to the job store", async () => {
+      const mine = [newBatch(2, { ownerId: 'owner-a' }), newBatch(1, { ownerId: 'owner-a' })];
+      const theirs = newBatch(1, { ownerId: 'owner-b' });
+      for (const b of [...mine, theirs]) await s.repo.insert(b.batch, b.jobs);
+      expect((await s.repo.deleteByOwner('owner-a'))._unsafeUnwrap()).toBe(2);
+      for (const b of mine)
+        expect((await s.repo.findById(b.batch.id))._unsafeUnwrapErr()).toEqual({
+          type: 'BatchNotFound',
+          batchId: b.batch.id,
+        });
+      expect((await s.repo.findById(theirs.batch.id))._unsafeUnwrap()).toEqual(theirs.batch);
+      for (const job of mine[0]!.jobs) expect((await s.jobs.findById(job.id)).isOk()).toBe(true);
+      expect((await s.repo.deleteByOwner('owner-a'))._unsafeUnwrap()).toBe(0);
+      expect((await s.repo.deleteByOwner('nobody'))._unsafeUnwrap()).toBe(0);
     });
 
     it('answers BatchNotFound for an unknown id', async () => {

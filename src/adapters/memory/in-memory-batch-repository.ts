@@ -78,4 +78,18 @@ export class InMemoryBatchRepository implements BatchRepository {
     };
     return new ResultAsync(run());
   }
+
+  deleteByOwner(ownerId: string): ResultAsync<number, DatabaseUnavailable> {
+    return new ResultAsync(
+      Promise.resolve().then((): Result<number, DatabaseUnavailable> => {
+        let deleted = 0;
+        for (const [id, batch] of this.batches)
+          if (batch.ownerId === ownerId) {
+            this.batches.delete(id);
+            deleted += 1;
+          }
+        return ok(deleted);
+      }),
+    );
+  }
 }

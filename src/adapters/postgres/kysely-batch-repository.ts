@@ -83,4 +83,11 @@ export class KyselyBatchRepository implements BatchRepository {
       }),
     );
   }
+
+  deleteByOwner(ownerId: string): ResultAsync<number, DatabaseUnavailable> {
+    return ResultAsync.fromPromise(
+      this.db.deleteFrom('batches').where('owner_id', '=', ownerId).executeTakeFirst(),
+      toDatabaseUnavailable,
+    ).map((result) => Number(result.numDeletedRows));
+  }
 }

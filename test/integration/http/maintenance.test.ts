@@ -107,8 +107,17 @@ describe('admin maintenance routes', () => {
       expect(res.statusCode).toBe(403);
     });
 
-    it('deletes every job, file, upload and configuration of the user, and only theirs, with an audit row', async () => {
+    it('deletes every job, file, upload, configuration and batch of the user, and only theirs, with an audit row', async () => {
       const jobIds = [await submitAsB(), await submitAsB()];
+      const batch = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/videos/batch',
+        headers: { 'x-api-key': KEY_B },
+        payload: { name: 'to delete', jobs: [{ topic: 'Batched' }] },
+      });
+      expect(batch.statusCode).toBe(201);
+      const batchId = (batch.json() as { id: string; jobIds: string[] }).id;
+      jobIds.push(...(batch.json() as { jobIds: string[] }).jobIds);
       // One of B's jobs is running: deleting its row makes its worker stop.
       const running = (await t.jobs.findById(jobIds[1]!))._unsafeUnwrap();
       (
@@ -158,11 +167,18 @@ describe('admin maintenance routes', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
         userId: t.userB,
-        deletedJobs: 2,
+        deletedJobs: 3,
         deletedObjects: 2,
         deletedUploads: 1,
         deletedConfigurations: 1,
+        deletedBatches: 1,
       });
+      const batchAfter = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/videos/batch/${batchId}`,
+        headers: { 'x-api-key': KEY_B },
+      });
+      expect(batchAfter.statusCode).toBe(404);
       for (const id of jobIds) expect((await t.jobs.findById(id)).isErr()).toBe(true);
       expect((await t.storage.list(`test/${t.userB}/`))._unsafeUnwrap()).toEqual([]);
       expect((await uploads.list({ ownerId: t.userB, limit: 10 }))._unsafeUnwrap().items).toEqual([]);
@@ -180,7 +196,7 @@ describe('admin maintenance routes', () => {
         url: `/api/v1/system/users/${t.userB}/data`,
         headers: { 'x-api-key': KEY_A },
       });
-      expect(again.json()).toMatchObject({ deletedJobs: 0, deletedObjects: 0 });
+      expect(again.json()).toMatchObject({ deletedJobs: 0, deletedObjects: 0, deletedBatches: 0 });
     });
   });
 });

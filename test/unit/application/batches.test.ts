@@ -151,6 +151,7 @@ describe('SubmitBatch', () => {
           errAsync({ type: 'DatabaseUnavailable', message: 'connection refused' }),
         findById: (id) => real.findById(id),
         jobTallies: (id) => real.jobTallies(id),
+        deleteByOwner: (ownerId) => real.deleteByOwner(ownerId),
       }),
     });
     const result = await f.submitBatch.execute({ ownerId: ALICE, jobs: specs('A') });
