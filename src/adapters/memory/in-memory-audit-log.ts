@@ -1,4 +1,4 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { ok, ResultAsync, type Result } from 'neverthrow';
 import type {
   AuditEntry,
   AuditFilter,
@@ -6,8 +6,8 @@ import type {
   AuditPage,
   AuditRecordInput,
 } from '../../ports/audit-log.js';
-import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import type { DatabaseUnavailable, InvalidCursor } from '../../ports/errors.js';
+import { newestFirstPage } from './newest-first-page.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
 const later = <T, E>(step: () => Result<T, E>): ResultAsync<T, E> =>
@@ -18,10 +18,6 @@ const copy = (entry: AuditEntry): AuditEntry => ({
   detail: structuredClone(entry.detail) as Record<string, unknown>,
   at: new Date(entry.at),
 });
-
-/** Newest first: time, then id (numeric, as the SQL identity column). */
-const newestFirst = (a: { at: Date; id: string }, b: { at: Date; id: string }): number =>
-  b.at.getTime() - a.at.getTime() || Number(b.id) - Number(a.id);
 
 /** {@link AuditLog} in memory, held to the same contract as the SQL adapter (ids 1, 2, 3...). */
 export class InMemoryAuditLog implements AuditLog {
@@ -46,28 +42,22 @@ export class InMemoryAuditLog implements AuditLog {
 
   list(filter: AuditFilter): ResultAsync<AuditPage, InvalidCursor | DatabaseUnavailable> {
     return later((): Result<AuditPage, InvalidCursor> => {
-      const after = filter.cursor === undefined ? null : decodeKeysetCursor(filter.cursor, 'desc');
-      if (filter.cursor !== undefined && (after === null || !/^[1-9][0-9]{0,17}$/.test(after.id)))
-        return err(invalidCursor(filter.cursor));
       const limit = Math.min(100, Math.max(1, Number.isFinite(filter.limit) ? Math.floor(filter.limit) : 1));
-      const rest = this.entries
-        .filter(
-          (e) =>
-            (filter.actorId === undefined || e.actorId === filter.actorId) &&
-            (filter.action === undefined || e.action === filter.action) &&
-            (filter.targetType === undefined || e.targetType === filter.targetType) &&
-            (filter.targetId === undefined || e.targetId === filter.targetId) &&
-            (after === null || newestFirst(e, after) > 0),
-        )
-        .sort(newestFirst);
-      const items = rest.slice(0, limit).map(copy);
-      const last = items[items.length - 1];
-      return ok({
-        items,
-        nextCursor:
-          rest.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.at, id: last.id })
-            : null,
+      const matching = this.entries.filter(
+        (e) =>
+          (filter.actorId === undefined || e.actorId === filter.actorId) &&
+          (filter.action === undefined || e.action === filter.action) &&
+          (filter.targetType === undefined || e.targetType === filter.targetType) &&
+          (filter.targetId === undefined || e.targetId === filter.targetId),
+      );
+      // Ids are numeric, as the SQL identity column: compared as numbers, cursors must hold one.
+      return newestFirstPage(matching, {
+        cursor: filter.cursor,
+        limit,
+        keyOf: (e) => ({ at: e.at, id: e.id }),
+        compareIds: (a, b) => Number(a) - Number(b),
+        acceptsId: (id) => /^[1-9][0-9]{0,17}$/.test(id),
+        copy,
       });
     });
   }

@@ -7,12 +7,14 @@ import {
   type ConfigurationPage,
   type ConfigurationRepository,
 } from '../../ports/configuration-repository.js';
-import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import type { DatabaseUnavailable, InvalidCursor } from '../../ports/errors.js';
+import { newestFirstPage } from './newest-first-page.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
 const later = <T, E>(step: () => Result<T, E>): ResultAsync<T, E> =>
   new ResultAsync(Promise.resolve().then(step));
+
+const byCreation = (c: Configuration): { at: Date; id: string } => ({ at: c.createdAt, id: c.id });
 
 const copy = (c: Configuration): Configuration => ({
   ...c,
@@ -20,9 +22,6 @@ const copy = (c: Configuration): Configuration => ({
   createdAt: new Date(c.createdAt),
   updatedAt: new Date(c.updatedAt),
 });
-
-const newestFirst = (a: Configuration, b: Configuration): number =>
-  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** {@link ConfigurationRepository} in memory, held to the same contract as the SQL adapter. */
 export class InMemoryConfigurationRepository implements ConfigurationRepository {
@@ -55,27 +54,9 @@ export class InMemoryConfigurationRepository implements ConfigurationRepository 
     readonly cursor?: string;
   }): ResultAsync<ConfigurationPage, InvalidCursor | DatabaseUnavailable> {
     return later((): Result<ConfigurationPage, InvalidCursor> => {
-      const after = query.cursor === undefined ? null : decodeKeysetCursor(query.cursor, 'desc');
-      if (query.cursor !== undefined && after === null) return err(invalidCursor(query.cursor));
       const limit = Math.min(CONFIGURATION_LIST_MAX_LIMIT, Math.max(1, Math.floor(query.limit) || 1));
-      const rest = [...this.configurations.values()]
-        .filter(
-          (c) =>
-            c.ownerId === query.ownerId &&
-            (after === null ||
-              c.createdAt.getTime() < after.at.getTime() ||
-              (c.createdAt.getTime() === after.at.getTime() && c.id < after.id)),
-        )
-        .sort(newestFirst);
-      const items = rest.slice(0, limit).map(copy);
-      const last = items[items.length - 1];
-      return ok({
-        items,
-        nextCursor:
-          rest.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id })
-            : null,
-      });
+      const mine = [...this.configurations.values()].filter((c) => c.ownerId === query.ownerId);
+      return newestFirstPage(mine, { cursor: query.cursor, limit, keyOf: byCreation, copy });
     });
   }
 

@@ -1,6 +1,6 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { Upload } from '../../domain/upload.js';
-import { invalidCursor, type DatabaseUnavailable, type InvalidCursor } from '../../ports/errors.js';
+import type { DatabaseUnavailable, InvalidCursor } from '../../ports/errors.js';
 import {
   UPLOAD_LIST_MAX_LIMIT,
   type UploadListQuery,
@@ -8,17 +8,13 @@ import {
   type UploadPage,
   type UploadRepository,
 } from '../../ports/upload-repository.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
+import { newestFirstPage } from './newest-first-page.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
 const later = <T, E>(step: () => Result<T, E>): ResultAsync<T, E> =>
   new ResultAsync(Promise.resolve().then(step));
 
 const copy = (upload: Upload): Upload => ({ ...upload, createdAt: new Date(upload.createdAt) });
-
-/** Newest first: `createdAt` descending, then id descending (byte order, as `COLLATE "C"`). */
-const newestFirst = (a: Upload, b: Upload): number =>
-  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** {@link UploadRepository} in memory, held to the same contract as the SQL adapter. */
 export class InMemoryUploadRepository implements UploadRepository {
@@ -53,27 +49,15 @@ export class InMemoryUploadRepository implements UploadRepository {
 
   list(query: UploadListQuery): ResultAsync<UploadPage, InvalidCursor | DatabaseUnavailable> {
     return later((): Result<UploadPage, InvalidCursor> => {
-      const after = query.cursor === undefined ? null : decodeKeysetCursor(query.cursor, 'desc');
-      if (query.cursor !== undefined && after === null) return err(invalidCursor(query.cursor));
       const limit = Math.min(UPLOAD_LIST_MAX_LIMIT, Math.max(1, Math.floor(query.limit) || 1));
-      const rest = [...this.uploads.values()]
-        .filter(
-          (u) =>
-            u.ownerId === query.ownerId &&
-            (query.kind === undefined || u.kind === query.kind) &&
-            (after === null ||
-              u.createdAt.getTime() < after.at.getTime() ||
-              (u.createdAt.getTime() === after.at.getTime() && u.id < after.id)),
-        )
-        .sort(newestFirst);
-      const items = rest.slice(0, limit).map(copy);
-      const last = items[items.length - 1];
-      return ok({
-        items,
-        nextCursor:
-          rest.length > limit && last !== undefined
-            ? encodeKeysetCursor({ sort: 'desc', at: last.createdAt, id: last.id })
-            : null,
+      const matching = [...this.uploads.values()].filter(
+        (u) => u.ownerId === query.ownerId && (query.kind === undefined || u.kind === query.kind),
+      );
+      return newestFirstPage(matching, {
+        cursor: query.cursor,
+        limit,
+        keyOf: (u) => ({ at: u.createdAt, id: u.id }),
+        copy,
       });
     });
   }
