@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,69 @@ process.on('uncaughtException', (error: Error & { code?: string }) => {
 
 const CLAIMERS = 10;
 const LEASE_MS = 30_000;
+/** Jobs per claim of the headline row: graphile-worker tuned's local queue size. */
+const HEADLINE_BATCH = 500;
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds spent so far by every process named `postgres*` on this machine (backends, WAL
+ * writer, ...) plus the reaped children of each (backends that exited): `/proc/<pid>/stat`
+ * utime + stime + cutime + cstime. `null` when /proc shows no such process (a remote server).
+ */
+function postgresCpuSeconds(): number | null {
+  let ticks = 0;
+  let found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    found = true;
+  }
+  return found ? ticks / CLOCK_TICKS : null;
+}
+
+/** One throughput run: jobs/s and CPU per job (µs) of PostgreSQL and of this process. */
+export interface Throughput {
+  readonly jobsPerSecond: number;
+  readonly postgresCpuUsPerJob: number | null;
+  readonly nodeCpuUsPerJob: number;
+}
+
+/** Measures `drain` (which processes `n` jobs) between `start()` and its end. */
+function cpuMeter(n: number): { start(): void; stop(seconds: number): Throughput } {
+  let pg0: number | null = null;
+  let node0 = process.cpuUsage();
+  return {
+    start() {
+      pg0 = postgresCpuSeconds();
+      node0 = process.cpuUsage();
+    },
+    stop(seconds) {
+      const pg1 = postgresCpuSeconds();
+      const node = process.cpuUsage(node0);
+      return {
+        jobsPerSecond: n / seconds,
+        postgresCpuUsPerJob: pg0 === null || pg1 === null ? null : ((pg1 - pg0) * 1e6) / n,
+        nodeCpuUsPerJob: (node.user + node.system) / n,
+      };
+    },
+  };
+}
 
 const ASSET: VideoAsset = {
   videoKey: 'bench/owner/job/video.mp4',
@@ -76,20 +140,21 @@ async function insertJobs(handle: PostgresDatabaseHandle, n: number): Promise<vo
   }
 }
 
-type Completion = 'mutateJob' | 'update' | 'batch-sql';
+type Completion = 'mutateJob' | 'update' | 'completeMany';
 
 /**
- * `CLAIMERS` concurrent loops, each: claim up to `batch` jobs, then complete each one — through
- * `mutateJob` + domain `completeJob` (read, transition, conditional write: what the worker does),
- * or, lighter, `update(completeJob(claimed))` straight from the claimed snapshot (no re-read).
- * @returns jobs per second from the first claim to the last completion.
+ * `CLAIMERS` concurrent loops, each: claim up to `batch` jobs, then complete them — one by one
+ * through `mutateJob` + domain `completeJob` (read, transition, conditional write: what the render
+ * worker does), or `update(completeJob(claimed))` straight from the claimed snapshot (no re-read),
+ * or all at once with the port's `completeMany` (one statement fenced by (id, attempt)).
+ * @returns jobs per second from the first claim to the last completion, and CPU per job.
  */
-async function framecastThroughput(
+export async function framecastThroughput(
   handle: PostgresDatabaseHandle,
   n: number,
   batch: number,
   completion: Completion,
-): Promise<number> {
+): Promise<Throughput> {
   await sql`TRUNCATE jobs CASCADE`.execute(handle.db);
   await insertJobs(handle, n);
   await sql`ANALYZE jobs`.execute(handle.db);
@@ -106,47 +171,51 @@ async function framecastThroughput(
     if (result.isErr()) throw new Error(`completion failed: ${JSON.stringify(result.error)}`);
     completed += 1;
   };
-  // Prototype only (not in the port): one fenced UPDATE completes a whole claimed batch.
   const completeBatch = async (claimed: readonly Job[]): Promise<void> => {
-    const result = JSON.stringify(ASSET);
-    const { rows } = await sql<{ id: string }>`
-      UPDATE jobs SET status = 'completed', lease_owner = NULL, lease_expires_at = NULL,
-        progress_stage = 'done', progress_percent = 100, error = NULL, result = ${result}::jsonb,
-        finished_at = now(), updated_at = now(), version = version + 1
-      FROM unnest(${claimed.map((j) => j.id)}::text[], ${claimed.map((j) => j.attempts)}::int[]) AS c(id, attempt)
-      WHERE jobs.id = c.id AND jobs.status = 'processing' AND jobs.attempts = c.attempt
-      RETURNING jobs.id`.execute(handle.db);
-    if (rows.length !== claimed.length) throw new Error('batch completion lost jobs');
-    completed += rows.length;
+    const outcomes = await repo.completeMany(
+      claimed.map((j) => ({ jobId: j.id, attempt: j.attempts, result: ASSET })),
+    );
+    if (outcomes.isErr()) throw new Error(outcomes.error.message);
+    for (const o of outcomes.value) {
+      if (o.outcome !== 'completed') throw new Error(`completion refused: ${JSON.stringify(o)}`);
+      completed += 1;
+    }
   };
   const claimer = async (i: number): Promise<void> => {
     for (;;) {
       const claimed = await repo.claim(`bench-${i}`, LEASE_MS, batch);
       if (claimed.isErr()) throw new Error(claimed.error.message);
       if (claimed.value.length === 0) return;
-      if (completion === 'batch-sql') await completeBatch(claimed.value);
+      if (completion === 'completeMany') await completeBatch(claimed.value);
       else for (const job of claimed.value) await complete(job);
     }
   };
+  const meter = cpuMeter(n);
+  meter.start();
   const started = performance.now();
   await Promise.all(Array.from({ length: CLAIMERS }, (_, i) => claimer(i)));
   const seconds = (performance.now() - started) / 1000;
+  const measured = meter.stop(seconds);
   if (completed !== n) throw new Error(`completed ${completed} of ${n}`);
-  return n / seconds;
+  return measured;
 }
 
 const quietLogger = new Logger(() => (level: string, message: string) => {
   if (level === 'error') process.stderr.write(`graphile-worker: ${message}\n`);
 });
 
-interface GraphileTuning {
+export interface GraphileTuning {
   readonly concurrency: number;
   readonly preset?: GraphileConfig.Preset;
   readonly maxPoolSize?: number;
 }
 
 /** graphile-worker on the same PostgreSQL: `n` no-op jobs added first, then one runner drains them. */
-async function graphileThroughput(url: string, n: number, tuning: GraphileTuning): Promise<number> {
+export async function graphileThroughput(
+  url: string,
+  n: number,
+  tuning: GraphileTuning,
+): Promise<Throughput> {
   const utils = await makeWorkerUtils({ connectionString: url, logger: quietLogger });
   try {
     await utils.withPgClient((c) => c.query('DELETE FROM graphile_worker._private_jobs'));
@@ -163,6 +232,8 @@ async function graphileThroughput(url: string, n: number, tuning: GraphileTuning
   let ran = 0;
   let allRan!: () => void;
   const finished = new Promise<void>((resolve) => (allRan = resolve));
+  const meter = cpuMeter(n);
+  meter.start();
   const started = performance.now();
   const runner: Runner = await run({
     connectionString: url,
@@ -191,9 +262,10 @@ async function graphileThroughput(url: string, n: number, tuning: GraphileTuning
     await sleep(5);
   }
   const seconds = (performance.now() - started) / 1000;
+  const measured = meter.stop(seconds);
   await utils2.release();
   await runner.stop();
-  return n / seconds;
+  return measured;
 }
 
 /**
@@ -320,52 +392,80 @@ export async function runQueue(options: { quick: boolean }): Promise<Section> {
   try {
     await migrateToLatest(handle.db);
     await runMigrations({ connectionString: database.url, logger: quietLogger });
-    const best = async (f: () => Promise<number>): Promise<number> => {
-      let top = 0;
-      for (let i = 0; i < rounds; i += 1) top = Math.max(top, await f());
-      return top;
+    const best = (runs: readonly Throughput[]): Throughput =>
+      runs.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
+    const repeat = async (f: () => Promise<Throughput>): Promise<Throughput> => {
+      const runs: Throughput[] = [];
+      for (let i = 0; i < rounds; i += 1) runs.push(await f());
+      return best(runs);
     };
-    // Alternate Framecast and graphile-worker variants; best of `rounds` each.
-    const gwDefault = await best(() => graphileThroughput(database.url, n, { concurrency: CLAIMERS }));
-    const fc1 = await best(() => framecastThroughput(handle, n, 1, 'mutateJob'));
-    const gwTuned = await best(() =>
+    const tuned = (): Promise<Throughput> =>
       graphileThroughput(database.url, n, {
         concurrency: 24,
         maxPoolSize: 26,
         preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
-      }),
-    );
-    const fc10 = await best(() => framecastThroughput(handle, n, 10, 'mutateJob'));
-    const fc10light = await best(() => framecastThroughput(handle, n, 10, 'update'));
-    const fc50light = await best(() => framecastThroughput(handle, n, 50, 'update'));
-    const fc50batch = await best(() => framecastThroughput(handle, n, 50, 'batch-sql'));
+      });
+    // The per-job paths once per round; the tuned reference and the batched paths interleaved
+    // round by round (tuned, batch of 50, batch of 500, ...); best of `rounds` each.
+    const gwDefault = await repeat(() => graphileThroughput(database.url, n, { concurrency: CLAIMERS }));
+    const fc1 = await repeat(() => framecastThroughput(handle, n, 1, 'mutateJob'));
+    const fc50light = await repeat(() => framecastThroughput(handle, n, 50, 'update'));
+    const tunedRuns: Throughput[] = [];
+    const many50Runs: Throughput[] = [];
+    const manyRuns: Throughput[] = [];
+    for (let i = 0; i < rounds; i += 1) {
+      tunedRuns.push(await tuned());
+      many50Runs.push(await framecastThroughput(handle, n, 50, 'completeMany'));
+      manyRuns.push(await framecastThroughput(handle, n, HEADLINE_BATCH, 'completeMany'));
+    }
+    const gwTuned = best(tunedRuns);
+    const fc50many = best(many50Runs);
+    const fcMany = best(manyRuns);
     await sql`TRUNCATE jobs CASCADE`.execute(handle.db);
 
     const fcLat = await framecastLatency(database, samples);
     const gwLat = await graphileLatency(database.url, samples);
     const p = (xs: number[], q: number): number => percentile(xs, q);
-    const tput = (metric: string, value: number, target?: boolean): Row => ({
+    const tput = (metric: string, run: Throughput, target?: boolean): Row => ({
       metric,
-      framecast: `${fmt.int(value)} jobs/s`,
-      reference: `${fmt.int(gwTuned)} jobs/s`,
-      ratio: fmt.ratio(value / gwTuned),
+      framecast: `${fmt.int(run.jobsPerSecond)} jobs/s`,
+      reference: `${fmt.int(gwTuned.jobsPerSecond)} jobs/s`,
+      ratio: fmt.ratio(run.jobsPerSecond / gwTuned.jobsPerSecond),
       target: target ? '≥ 1.0x graphile-worker tuned' : '—',
-      met: target ? met(value >= gwTuned) : '—',
+      met: target ? met(run.jobsPerSecond >= gwTuned.jobsPerSecond) : '—',
+    });
+    const us = (v: number | null): string => (v === null ? '—' : `${fmt.int(v)} µs`);
+    const cpu = (metric: string, fc: number | null, gw: number | null): Row => ({
+      metric,
+      framecast: us(fc),
+      reference: us(gw),
+      ratio: fc === null || gw === null ? '—' : fmt.ratio(fc / gw),
+      target: '—',
+      met: '—',
     });
     const rows: Row[] = [
-      tput('claim 1 + complete (mutateJob), 10 claimers', fc1, true),
-      tput('claim 10 + complete (mutateJob), 10 claimers', fc10, true),
-      tput('claim 10 + complete (update, no re-read), 10 claimers', fc10light),
-      tput('claim 50 + complete (update, no re-read), 10 claimers', fc50light),
-      tput('claim 50 + one batched completion UPDATE (prototype), 10 claimers', fc50batch),
+      tput(`claim ${HEADLINE_BATCH} + completeMany (port methods), 10 claimers`, fcMany, true),
+      tput('claim 50 + completeMany (port methods), 10 claimers', fc50many, true),
+      tput('claim 50 + complete one by one (update, no re-read), 10 claimers', fc50light),
+      tput('claim 1 + complete one by one (mutateJob: the render worker), 10 claimers', fc1),
       {
         metric: 'graphile-worker default (concurrency 10) vs tuned',
         framecast: '—',
-        reference: `${fmt.int(gwDefault)} jobs/s`,
-        ratio: fmt.ratio(gwDefault / gwTuned),
+        reference: `${fmt.int(gwDefault.jobsPerSecond)} jobs/s`,
+        ratio: fmt.ratio(gwDefault.jobsPerSecond / gwTuned.jobsPerSecond),
         target: '—',
         met: '—',
       },
+      cpu(
+        `PostgreSQL CPU per job (claim ${HEADLINE_BATCH} + completeMany vs tuned)`,
+        fcMany.postgresCpuUsPerJob,
+        gwTuned.postgresCpuUsPerJob,
+      ),
+      cpu(
+        `bench process CPU per job (claim ${HEADLINE_BATCH} + completeMany vs tuned)`,
+        fcMany.nodeCpuUsPerJob,
+        gwTuned.nodeCpuUsPerJob,
+      ),
       {
         metric: 'enqueue-to-start latency p50 (idle worker)',
         framecast: fmt.ms(p(fcLat, 50)),
@@ -388,7 +488,8 @@ export async function runQueue(options: { quick: boolean }): Promise<Section> {
       title: `Queue (${fmt.int(n)} no-op jobs, ${CLAIMERS} concurrent claimers, one process, PostgreSQL)`,
       rows,
       notes: [
-        `Throughput: jobs inserted in bulk first, then timed from the first claim to the last completion; best of ${rounds} run(s) each, variants interleaved. Framecast uses the real \`KyselyJobRepository\` (pg pool of ${CLAIMERS + 2}); "mutateJob" is the worker's completion path (read, domain \`completeJob\`, conditional write: 3 statements per job with the claim share); "update" skips the re-read (completes the claimed snapshot: the version check still fences it); "batched completion UPDATE" is a prototype written in this script, not a port method: one statement completes a claimed batch, fenced by (id, attempt), to show what a \`completeMany\` port method would give.`,
+        `Throughput: jobs inserted in bulk first, then timed from the first claim to the last completion; best of ${rounds} run(s) each; the tuned reference and the two completeMany rows interleaved round by round. Framecast uses the real \`KyselyJobRepository\` (pg pool of ${CLAIMERS + 2}): each claimer claims a batch and completes it with \`completeMany\` (one UPDATE fenced by (id, attempt), the domain's \`finishAttempt\` rule), or one job at a time with \`update\` of the claimed snapshot (version-checked) or \`mutateJob\` + \`finishAttempt\`'s \`completeJob\` (read, transition, conditional write: what the render worker does per job).`,
+        'CPU per job: PostgreSQL = utime + stime (+ reaped children) of every `postgres` process on this machine over the run, from /proc; bench process = `process.cpuUsage()` (both engines run in this process, one at a time). Counts of work, less sensitive to the machine being shared than jobs/s.',
         'Reference: graphile-worker 0.17.3 on the same database. Default = run() with concurrency 10 and otherwise default options; tuned = concurrency 24, maxPoolSize 26, localQueue.size 500, completeJobBatchDelay 0, failJobBatchDelay 0 (its performance docs); prepared statements are on by default.',
         `Latency: ${samples} sequential submits after 3 warm-up ones, 30 ms apart, idle worker (poll interval 60 s, so only the LISTEN/NOTIFY wake-up counts). Framecast: \`SubmitVideoJob.execute\` (insert + job event + NOTIFY) to the claim returning the job, through the real container's Worker loop and ProcessNextJob with a no-op renderer double. graphile-worker: \`addJob\` to the task starting (concurrency 1, defaults).`,
         'Dead-worker recovery is covered by the end-to-end test (SIGKILL recovery) rather than timed here: the sweeper runs every QUEUE_SWEEP_INTERVAL_SECONDS (5) and requeues a job whose lease (30 s) expired.',

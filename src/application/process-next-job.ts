@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { backoffDelayMs, type BackoffPolicy } from '../domain/backoff.js';
 import {
-  completeJob,
   confirmCancelled,
   failJob,
+  finishAttempt,
   releaseJob,
   reportProgress,
   type Job,
@@ -256,9 +256,7 @@ export class ProcessNextJob {
       // A cancel requested before the completion commits wins (and the files go); once
       // completed, a cancel is refused. Either way one write decides, so the end is consistent.
       const completed = await mutateJob(jobs, job.id, (j) =>
-        j.cancelRequestedAt !== null && j.status === 'processing' && j.attempts === attempt
-          ? confirmCancelled(j, { attempt, now: this.deps.clock.now() })
-          : completeJob(j, { attempt, result: uploaded.asset, now: this.deps.clock.now() }),
+        finishAttempt(j, { attempt, result: uploaded.asset, now: this.deps.clock.now() }),
       );
       if (completed.isOk() && completed.value.status === 'cancelled') {
         await this.deleteKeys(storedKeys, log);

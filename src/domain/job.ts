@@ -193,6 +193,23 @@ export function completeJob(
 }
 
 /**
+ * The end of a successful attempt, as the worker records it: processing -> completed with the
+ * stored result ({@link completeJob}), unless a client asked to cancel meanwhile, in which case the
+ * cancel wins and the job becomes cancelled without a result ({@link confirmCancelled}; the caller
+ * deletes the files it stored). One rule for the single and the batched completion
+ * (`JobRepository.completeMany`).
+ */
+export function finishAttempt(
+  job: Job,
+  done: { attempt: number; result: VideoAsset; now: Date },
+): Result<Job, LeaseLost> {
+  if (!holdsLease(job, done.attempt)) return leaseLost(job, done.attempt);
+  if (job.cancelRequestedAt !== null)
+    return ok(touch(job, done.now, { status: 'cancelled', lease: null, finishedAt: done.now }));
+  return completeJob(job, done);
+}
+
+/**
  * processing -> queued (retryable error, attempts left; runs again after `backoffMs`)
  * or processing -> failed (permanent error or attempts used up).
  */

@@ -1,5 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { Job, JobStatus } from '../domain/job.js';
+import type { VideoAsset } from '../domain/video-asset.js';
 import type { DatabaseUnavailable, InvalidCursor, JobNotFound, VersionConflict } from './errors.js';
 
 /** Result of a heartbeat: whether a client asked to cancel the job meanwhile. */
@@ -7,6 +8,28 @@ export interface LeaseRenewal {
   readonly cancelRequested: boolean;
   /** New lease expiry. */
   readonly expiresAt: Date;
+}
+
+/** One successful attempt to record with {@link JobRepository.completeMany}. */
+export interface JobCompletion {
+  readonly jobId: string;
+  /** The attempt that finished: `Job.attempts` as claimed (the lease token). */
+  readonly attempt: number;
+  /** The stored files of the attempt. */
+  readonly result: VideoAsset;
+}
+
+/**
+ * What {@link JobRepository.completeMany} did with one {@link JobCompletion} (the domain's
+ * `finishAttempt` rule): `completed`; `cancelled` when a client asked to cancel meanwhile (the
+ * cancel wins and the result is not stored: the caller deletes its files); `lease-lost` when the
+ * attempt no longer holds the job (its lease expired and it was recovered or claimed again, it
+ * ended otherwise, or it was deleted): nothing was written.
+ */
+export interface JobCompletionOutcome {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly outcome: 'completed' | 'cancelled' | 'lease-lost';
 }
 
 /** Counts of jobs by status. */
@@ -130,6 +153,21 @@ export interface JobRepository {
    * measured on the store's clock. Two claimers never receive the same job.
    */
   claim(workerId: string, leaseMs: number, limit: number): ResultAsync<Job[], DatabaseUnavailable>;
+
+  /**
+   * Records the end of several successful attempts in one atomic step (a burst of short jobs
+   * claimed together): each job still processing in that attempt becomes `completed` with its
+   * result, or `cancelled` when a cancel was requested meanwhile (the domain's `finishAttempt`);
+   * any other job is left untouched and reported `lease-lost`, so an attempt whose lease was lost
+   * can never complete the job (fencing by attempt, like every worker write). `finishedAt` and
+   * `updatedAt` are the store's now; versions increment. An empty batch does nothing.
+   * @returns one outcome per completion, in the order given.
+   * @throws Error (the ResultAsync rejects) when a job id appears twice in `completions`
+   *   (programmer error).
+   */
+  completeMany(
+    completions: readonly JobCompletion[],
+  ): ResultAsync<JobCompletionOutcome[], DatabaseUnavailable>;
 
   /**
    * Extends the lease of `attempt` of a processing job by `leaseMs` from the store's now.

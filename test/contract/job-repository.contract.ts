@@ -341,6 +341,172 @@ export function describeJobRepositoryContract(
       });
     });
 
+    describe('completeMany', () => {
+      const completeMany = async (
+        completions: readonly { jobId: string; attempt: number; result?: VideoAsset }[],
+      ) => (await repo.completeMany(completions.map((c) => ({ result: asset, ...c }))))._unsafeUnwrap();
+
+      it('completes every claimed job of a batch with its result, as the domain does', async () => {
+        for (let i = 0; i < 3; i += 1) await insert(newJob({ createdAt: at(t0, i) }));
+        const claimed = await claim(3, 30_000, 'worker-4');
+        const other = { ...asset, videoKey: 'test/owner-1/other/video.mp4', audioCodec: null };
+        const outcomes = await completeMany(
+          claimed.map((j, i) => ({ jobId: j.id, attempt: j.attempts, result: i === 1 ? other : asset })),
+        );
+        expect(outcomes).toEqual(claimed.map((j) => ({ jobId: j.id, attempt: 1, outcome: 'completed' })));
+        for (const [i, job] of claimed.entries()) {
+          const stored = await find(job.id);
+          const expected = completeJob(job, {
+            attempt: 1,
+            result: i === 1 ? other : asset,
+            now: stored.finishedAt!,
+          })._unsafeUnwrap();
+          // Everything as the domain's transition, timestamps from the store's clock.
+          expect(stored).toEqual({ ...expected, updatedAt: stored.updatedAt });
+          expect(stored.finishedAt!.getTime()).toBeGreaterThanOrEqual(job.startedAt!.getTime());
+          expect(stored.finishedAt!.getTime()).toBeLessThanOrEqual(subject.now().getTime() + CLOCK_SLACK_MS);
+        }
+        const counts = (await repo.countByStatus())._unsafeUnwrap();
+        expect(counts).toMatchObject({ completed: 3, processing: 0 });
+      });
+
+      it('does nothing for an empty batch', async () => {
+        const job = await insert(newJob());
+        expect(await completeMany([])).toEqual([]);
+        expect(await find(job.id)).toEqual(job);
+      });
+
+      it('never completes an attempt that lost its lease: stale attempts and re-claimed jobs', async () => {
+        const job = await insert(newJob({ maxAttempts: 3 }));
+        const [first] = await claim(1, SHORT_LEASE_MS, 'worker-slow');
+        await passTime(PAST_SHORT_LEASE_MS);
+        (await repo.recoverExpiredLeases())._unsafeUnwrap();
+        // Recovered and queued: attempt 1 no longer holds the job.
+        expect(await completeMany([{ jobId: job.id, attempt: first!.attempts }])).toEqual([
+          { jobId: job.id, attempt: 1, outcome: 'lease-lost' },
+        ]);
+        expect((await find(job.id)).status).toBe('queued');
+        const [second] = await claim(1, 30_000, 'worker-fast');
+        expect(second!.attempts).toBe(2);
+        const before = await find(job.id);
+        // Claimed again by attempt 2: attempt 1 still cannot complete it, attempt 2 can, once.
+        expect(await completeMany([{ jobId: job.id, attempt: 1 }])).toEqual([
+          { jobId: job.id, attempt: 1, outcome: 'lease-lost' },
+        ]);
+        expect(await find(job.id)).toEqual(before);
+        expect(await completeMany([{ jobId: job.id, attempt: 2 }])).toEqual([
+          { jobId: job.id, attempt: 2, outcome: 'completed' },
+        ]);
+        const done = await find(job.id);
+        expect(done).toMatchObject({ status: 'completed', attempts: 2, version: before.version + 1 });
+        // A second completion of the same attempt (a retried batch) changes nothing.
+        expect(await completeMany([{ jobId: job.id, attempt: 2 }])).toEqual([
+          { jobId: job.id, attempt: 2, outcome: 'lease-lost' },
+        ]);
+        expect(await find(job.id)).toEqual(done);
+      });
+
+      it('completes part of a batch: the jobs still held, not the others', async () => {
+        for (let i = 0; i < 4; i += 1) await insert(newJob({ createdAt: at(t0, i) }));
+        const [a, b, c, d] = await claim(4);
+        // b ended meanwhile (failed by another path), c was deleted, an unknown id, d is fine.
+        const failed = {
+          ...b!,
+          status: 'failed' as const,
+          lease: null,
+          finishedAt: t0,
+          version: b!.version + 1,
+        };
+        (await repo.update(failed))._unsafeUnwrap();
+        (await repo.delete(c!.id, c!.version))._unsafeUnwrap();
+        const unknown = randomUUID();
+        const outcomes = await completeMany([
+          { jobId: d!.id, attempt: 1 },
+          { jobId: b!.id, attempt: 1 },
+          { jobId: unknown, attempt: 1 },
+          { jobId: c!.id, attempt: 1 },
+          { jobId: a!.id, attempt: 1 },
+        ]);
+        expect(outcomes).toEqual([
+          { jobId: d!.id, attempt: 1, outcome: 'completed' },
+          { jobId: b!.id, attempt: 1, outcome: 'lease-lost' },
+          { jobId: unknown, attempt: 1, outcome: 'lease-lost' },
+          { jobId: c!.id, attempt: 1, outcome: 'lease-lost' },
+          { jobId: a!.id, attempt: 1, outcome: 'completed' },
+        ]);
+        expect(await find(b!.id)).toEqual(failed);
+        expect((await repo.findById(c!.id))._unsafeUnwrapErr()).toMatchObject({ type: 'JobNotFound' });
+        expect((await find(a!.id)).status).toBe('completed');
+        expect((await find(d!.id)).status).toBe('completed');
+      });
+
+      it('lets a cancel requested meanwhile win, and leaves a cancelled job alone', async () => {
+        for (let i = 0; i < 3; i += 1) await insert(newJob({ createdAt: at(t0, i) }));
+        const [asked, plain, gone] = await claim(3);
+        const cancelling = requestCancel(asked!, subject.now())._unsafeUnwrap();
+        (await repo.update(cancelling))._unsafeUnwrap();
+        const cancelled: Job = {
+          ...gone!,
+          status: 'cancelled',
+          lease: null,
+          cancelRequestedAt: t0,
+          finishedAt: t0,
+          version: gone!.version + 1,
+        };
+        (await repo.update(cancelled))._unsafeUnwrap();
+        const outcomes = await completeMany(
+          [asked!, plain!, gone!].map((j) => ({ jobId: j.id, attempt: j.attempts })),
+        );
+        expect(outcomes.map((o) => o.outcome)).toEqual(['cancelled', 'completed', 'lease-lost']);
+        const stored = await find(asked!.id);
+        expect(stored).toMatchObject({
+          status: 'cancelled',
+          lease: null,
+          result: null,
+          cancelRequestedAt: cancelling.cancelRequestedAt,
+          progress: asked!.progress,
+          version: cancelling.version + 1,
+        });
+        expect(stored.finishedAt).not.toBeNull();
+        expect(await find(gone!.id)).toEqual(cancelled);
+      });
+
+      it('refuses a batch naming a job twice (programmer error: the call rejects, nothing written)', async () => {
+        await insert(newJob());
+        const [job] = await claim(1);
+        await expect(
+          async () =>
+            await repo.completeMany([
+              { jobId: job!.id, attempt: 1, result: asset },
+              { jobId: job!.id, attempt: 1, result: asset },
+            ]),
+        ).rejects.toThrow(/twice/);
+        expect(await find(job!.id)).toEqual(job);
+      });
+
+      it('completes each job exactly once with 10 concurrent claimers completing in batches', async () => {
+        const jobs = Array.from({ length: 40 }, (_, i) => newJob({ createdAt: at(t0, i) }));
+        for (const job of jobs) await insert(job);
+        const perWorker = await Promise.all(
+          Array.from({ length: 10 }, async (_, worker) => {
+            const mine: string[] = [];
+            for (;;) {
+              const batch = await claim(3, 30_000, `worker-${worker}`);
+              if (batch.length === 0) return mine;
+              const outcomes = await completeMany(batch.map((j) => ({ jobId: j.id, attempt: j.attempts })));
+              for (const o of outcomes) if (o.outcome === 'completed') mine.push(o.jobId);
+            }
+          }),
+        );
+        const completed = perWorker.flat();
+        expect(completed).toHaveLength(40);
+        expect(new Set(completed)).toEqual(new Set(jobs.map((j) => j.id)));
+        const counts = (await repo.countByStatus())._unsafeUnwrap();
+        expect(counts).toMatchObject({ completed: 40, processing: 0, queued: 0 });
+        for (const job of jobs) expect((await find(job.id)).attempts).toBe(1);
+      });
+    });
+
     describe('renewLease', () => {
       it('extends the lease of the attempt that holds it', async () => {
         await insert(newJob());

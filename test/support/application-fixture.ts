@@ -39,6 +39,8 @@ import type {
   VersionConflict,
 } from '../../src/ports/errors.js';
 import type {
+  JobCompletion,
+  JobCompletionOutcome,
   JobCounts,
   JobListQuery,
   JobPage,
@@ -346,6 +348,11 @@ export class DelegatingJobRepository implements JobRepository {
   }
   claim(workerId: string, leaseMs: number, limit: number): ResultAsync<Job[], DatabaseUnavailable> {
     return this.inner.claim(workerId, leaseMs, limit);
+  }
+  completeMany(
+    completions: readonly JobCompletion[],
+  ): ResultAsync<JobCompletionOutcome[], DatabaseUnavailable> {
+    return this.inner.completeMany(completions);
   }
   renewLease(
     jobId: string,

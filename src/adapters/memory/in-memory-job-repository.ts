@@ -1,5 +1,12 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import { claimJob, expireLease, JOB_STATUSES, renewLease, type Job } from '../../domain/job.js';
+import {
+  claimJob,
+  expireLease,
+  finishAttempt,
+  JOB_STATUSES,
+  renewLease,
+  type Job,
+} from '../../domain/job.js';
 import type { Clock } from '../../ports/clock.js';
 import {
   invalidCursor,
@@ -10,6 +17,8 @@ import {
 } from '../../ports/errors.js';
 import {
   JOB_LIST_MAX_LIMIT,
+  type JobCompletion,
+  type JobCompletionOutcome,
   type JobCounts,
   type JobListQuery,
   type JobPage,
@@ -46,6 +55,15 @@ const copy = (job: Job): Job => ({
   finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt),
   updatedAt: new Date(job.updatedAt),
 });
+
+/** @throws Error when a job id appears twice in one batch (programmer error). */
+function assertDistinctJobs(completions: readonly JobCompletion[]): void {
+  const seen = new Set<string>();
+  for (const { jobId } of completions) {
+    if (seen.has(jobId)) throw new Error(`completeMany: job ${jobId} appears twice in one batch`);
+    seen.add(jobId);
+  }
+}
 
 /** Claim order: priority high to low, then oldest runAt, createdAt, and id as the last tie-breaker. */
 function byClaimOrder(a: Job, b: Job): number {
@@ -122,6 +140,30 @@ export class InMemoryJobRepository implements JobRepository {
         .map((job) => applied(claimJob(job, { workerId, leaseMs, now })));
       for (const job of claimed) this.jobs.set(job.id, job);
       return ok(claimed.map(copy));
+    });
+  }
+
+  /** @throws Error (the ResultAsync rejects) when a job id appears twice: nothing is written. */
+  completeMany(
+    completions: readonly JobCompletion[],
+  ): ResultAsync<JobCompletionOutcome[], DatabaseUnavailable> {
+    return later(() => {
+      assertDistinctJobs(completions);
+      const now = this.clock.now();
+      return ok(
+        completions.map(({ jobId, attempt, result }): JobCompletionOutcome => {
+          const stored = this.jobs.get(jobId);
+          const finished =
+            stored === undefined ? null : finishAttempt(stored, { attempt, result: { ...result }, now });
+          if (finished === null || finished.isErr()) return { jobId, attempt, outcome: 'lease-lost' };
+          this.jobs.set(jobId, finished.value);
+          return {
+            jobId,
+            attempt,
+            outcome: finished.value.status === 'cancelled' ? 'cancelled' : 'completed',
+          };
+        }),
+      );
     });
   }
 

@@ -75,13 +75,18 @@ export function jobToColumns(job: Job): JobColumns {
             message: job.error.message,
             retryable: job.error.retryable,
           }),
-    result: job.result === null ? null : JSON.stringify(assetToJson(job.result)),
+    result: job.result === null ? null : assetToColumn(job.result),
     created_at: job.createdAt,
     started_at: job.startedAt,
     finished_at: job.finishedAt,
     updated_at: job.updatedAt,
     version: job.version,
   };
+}
+
+/** A job's result as the `result` column's JSON text. */
+export function assetToColumn(asset: VideoAsset): string {
+  return JSON.stringify(assetToJson(asset));
 }
 
 function assetToJson(asset: VideoAsset): Record<string, unknown> {

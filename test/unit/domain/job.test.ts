@@ -6,6 +6,7 @@ import {
   createJob,
   expireLease,
   failJob,
+  finishAttempt,
   isTerminal,
   JOB_STATUSES,
   releaseJob,
@@ -371,6 +372,38 @@ describe('completeJob', () => {
     const job = jobIn[status]();
     expect(
       completeJob(job, { attempt: job.attempts, result: asset, now: at(30) })._unsafeUnwrapErr(),
+    ).toEqual({ type: 'LeaseLost', jobId: JOB_ID, attempt: job.attempts });
+  });
+});
+
+describe('finishAttempt', () => {
+  it('without a cancel request is completeJob', () => {
+    const job = processingJob();
+    expect(finishAttempt(job, { attempt: 1, result: asset, now: at(20) })._unsafeUnwrap()).toEqual(
+      completeJob(job, { attempt: 1, result: asset, now: at(20) })._unsafeUnwrap(),
+    );
+  });
+
+  it('with a cancel requested meanwhile is confirmCancelled: the cancel wins, no result', () => {
+    const job = cancelRequestedJob();
+    const finished = finishAttempt(job, { attempt: 1, result: asset, now: at(20) })._unsafeUnwrap();
+    expect(finished).toEqual(confirmCancelled(job, { attempt: 1, now: at(20) })._unsafeUnwrap());
+    expect(finished).toMatchObject({ status: 'cancelled', result: null, lease: null, finishedAt: at(20) });
+  });
+
+  it('a wrong attempt has lost the lease, cancel requested or not', () => {
+    for (const job of [processingJob(), cancelRequestedJob()])
+      expect(finishAttempt(job, { attempt: 2, result: asset, now: at(20) })._unsafeUnwrapErr()).toEqual({
+        type: 'LeaseLost',
+        jobId: JOB_ID,
+        attempt: 2,
+      });
+  });
+
+  it.each(notProcessing)('a %s job cannot be finished', (status) => {
+    const job = jobIn[status]();
+    expect(
+      finishAttempt(job, { attempt: job.attempts, result: asset, now: at(30) })._unsafeUnwrapErr(),
     ).toEqual({ type: 'LeaseLost', jobId: JOB_ID, attempt: job.attempts });
   });
 });
