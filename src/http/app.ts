@@ -25,7 +25,7 @@ import { prometheusRoutes } from './routes/prometheus.js';
 import { docsRoutes } from './docs.js';
 import { API_PREFIX } from './job-presenter.js';
 import { sendProblem } from './problem.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { precomputeSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { wsRoutes } from './routes/ws.js';
@@ -102,12 +102,9 @@ export async function buildApp(
   registerRequestLogContext(app, await container.resolve(T.logContext));
   registerHttpMetrics(app, await container.resolve(T.metrics));
 
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-
-  // @fastify/helmet's headers, computed once (bench/: the plugin rebuilds them on every request).
-  await registerSecurityHeaders(app, {
+  // X-Request-Id and @fastify/helmet's headers (computed once: the plugin rebuilds them on every
+  // request), in one synchronous hook (bench/api.ts).
+  const securityHeaders = await precomputeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -121,6 +118,10 @@ export async function buildApp(
       },
     },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id).headers(securityHeaders);
+    done();
   });
   await registerCors(app, config.cors.origins);
   await registerCompression(app);
