@@ -71,7 +71,7 @@ interface Lease {
 /** Options of {@link RateLimitLeases}. */
 export interface RateLimitLeasesOptions {
   readonly request: LeaseRequester;
-  /** Most hits one lease takes. Default 64. */
+  /** Most hits one lease takes. Default 256. */
   readonly maxLeaseSize?: number;
   /** A lease takes at most this fraction of the limit (rounded up). Default 0.01 (1%). */
   readonly leaseFraction?: number;
@@ -91,7 +91,7 @@ export interface RateLimitLeasesOptions {
  *   takes more than the window has left, so at most `max` requests per window are admitted in total;
  * - **bounded under-admission**: hits leased by one process but unused when the window ends are
  *   lost to the others, at most `leaseSize(max) - 1` per other process and window (with the
- *   defaults 1% of the limit, at most 63), so a caller spread over N processes is admitted at least
+ *   defaults 1% of the limit, at most 255), so a caller spread over N processes is admitted at least
  *   `max - (N - 1) * (leaseSize - 1)` times per window; one process alone is exact;
  * - a leased hit is used only before the window ends (its end is computed from the time the lease
  *   was *sent*), never in the next window;
@@ -112,7 +112,7 @@ export class RateLimitLeases {
 
   constructor(options: RateLimitLeasesOptions) {
     this.request = options.request;
-    this.maxLeaseSize = Math.max(1, Math.floor(options.maxLeaseSize ?? 64));
+    this.maxLeaseSize = Math.max(1, Math.floor(options.maxLeaseSize ?? 256));
     this.leaseFraction = options.leaseFraction ?? 0.01;
     this.now = options.now ?? Date.now;
   }

@@ -112,7 +112,7 @@ export interface RedisRateLimitStoreOptions {
    * Never over-admits; across N processes up to `(N - 1) × (lease size - 1)` hits per window may
    * go unused. Limits whose lease size is 1 (under 200 per window with the defaults), routes with
    * `continueExceeding` or `exponentialBackoff`, and `maxLeaseSize: 1` count every request in Redis.
-   * Defaults: `maxLeaseSize` 64, `leaseFraction` 0.01.
+   * Defaults: `maxLeaseSize` 256, `leaseFraction` 0.01.
    */
   readonly leases?: { readonly maxLeaseSize?: number; readonly leaseFraction?: number };
 }

@@ -70,7 +70,7 @@ describe('RateLimitLeases', () => {
     expect(leases.leaseSize(3)).toBe(1);
     expect(leases.leaseSize(100)).toBe(1);
     expect(leases.leaseSize(600)).toBe(6);
-    expect(leases.leaseSize(10_000_000)).toBe(64);
+    expect(leases.leaseSize(10_000_000)).toBe(256);
     expect(new RateLimitLeases({ request: new FakeRedis().request, maxLeaseSize: 1 }).leaseSize(1e6)).toBe(1);
   });
 
