@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { err, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import type { ByteRange } from '../../domain/byte-range.js';
 import type { Clock } from '../../ports/clock.js';
@@ -372,11 +372,20 @@ export class DiskObjectStorage implements ObjectStorage {
       await file.close().catch(() => undefined);
       return ok({ info, range: served, stream: Readable.from([], { objectMode: false }) });
     }
-    const stream = file.createReadStream({
+    // A callback-API stream on the handle's descriptor: `FileHandle.createReadStream` reads
+    // through promises and costs about twice the CPU per MiB (bench/download.ts). The handle (not
+    // the stream) owns the descriptor and is closed once the stream ended, failed or was destroyed;
+    // the listener keeps it referenced until then (a collected FileHandle would close the fd).
+    const stream = createReadStream('', {
+      fd: file.fd,
       start: served?.start ?? 0,
       end: served?.end ?? meta.size - 1,
       highWaterMark: CHUNK_BYTES,
-      autoClose: true,
+      autoClose: false,
+      emitClose: true,
+    });
+    finished(stream, () => {
+      file.close().catch(() => undefined);
     });
     return ok({ info, range: served, stream });
   }

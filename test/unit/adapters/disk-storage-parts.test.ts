@@ -145,3 +145,46 @@ describe('DiskObjectStorage trailer memory', () => {
     }
   });
 });
+
+describe('DiskObjectStorage read streams', () => {
+  it('releases the file descriptor after a stream is read to the end or destroyed', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { Readable } = await import('node:stream');
+    const { DiskObjectStorage } = await import('../../../src/adapters/fs/disk-object-storage.js');
+    if (!existsSync('/proc/self/fd')) return; // Linux only: counts open descriptors
+    const root = await mkdtemp(path.join(tmpdir(), 'framecast-disk-fd-'));
+    const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      const storage = new DiskObjectStorage({ rootDir: root });
+      const bytes = Buffer.alloc(300_000, 7);
+      (
+        await storage.putStream('dev/o/j/video.mp4', Readable.from([bytes]), { contentType: 'video/mp4' })
+      )._unsafeUnwrap();
+      await storage.head('dev/o/j/video.mp4');
+      await settle();
+      const before = await openFds();
+
+      const whole = (await storage.get('dev/o/j/video.mp4'))._unsafeUnwrap();
+      expect(await openFds()).toBe(before + 1);
+      let read = 0;
+      for await (const chunk of whole.stream) read += (chunk as Buffer).length;
+      expect(read).toBe(300_000);
+      await settle();
+      expect(await openFds()).toBe(before);
+
+      const ranged = (await storage.get('dev/o/j/video.mp4', { start: 10, end: 200_000 }))._unsafeUnwrap();
+      await new Promise((resolve) => ranged.stream.once('data', resolve));
+      ranged.stream.destroy();
+      await settle();
+      expect(await openFds()).toBe(before);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
