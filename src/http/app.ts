@@ -18,6 +18,7 @@ import { T } from '../container/tokens.js';
 import { registerAuth } from './auth.js';
 import { registerBackpressure, registerCompression, registerCors } from './cross-cutting.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { polishOpenApi } from './openapi.js';
 import { registerRequestLogContext } from './request-log-context.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -96,6 +97,8 @@ export async function buildApp(
     },
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: false,
+    // request.log makes its pino child only when it writes (bench/api.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
