@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3Server } from '../test/support/s3rver.js';
 import { load, meanOf, type LoadResult } from './lib/load.js';
+import { withCpuOf } from './lib/process-cpu.js';
 import { absolute, fmt, isQuick, met, printSection, type Row, type Section } from './lib/report.js';
 import {
   BUILT_MAIN,
@@ -99,14 +100,28 @@ export async function runApi(options: { quick: boolean }): Promise<Section & { e
       generate: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
     };
     let rssUnderLoad = 0;
+    // Server CPU (user + system) over the measured status runs: per request, robust to a busy machine.
+    const statusCpu = { bare: { ms: 0, requests: 0 }, fc: { ms: 0, requests: 0 } };
     for (const kind of ['status', 'generate'] as const) {
       for (let i = 0; i < rounds; i += 1) {
-        results[kind].bare.push(await run(bare.baseUrl, kind, duration));
+        const b = await withCpuOf(bare.pid, () => run(bare.baseUrl, kind, duration));
+        results[kind].bare.push(b.value);
         const sampler = sampleRss(framecast.pid);
-        results[kind].fc.push(await run(framecast.baseUrl, kind, duration));
+        const f = await withCpuOf(framecast.pid, () => run(framecast.baseUrl, kind, duration));
+        results[kind].fc.push(f.value);
         rssUnderLoad = Math.max(rssUnderLoad, sampler.stop());
+        if (kind === 'status') {
+          statusCpu.bare.ms += b.cpuMs;
+          statusCpu.bare.requests += b.value.total;
+          statusCpu.fc.ms += f.cpuMs;
+          statusCpu.fc.requests += f.value.total;
+        }
       }
     }
+    const cpuPerRequest = {
+      bare: (statusCpu.bare.ms * 1000) / Math.max(statusCpu.bare.requests, 1),
+      fc: (statusCpu.fc.ms * 1000) / Math.max(statusCpu.fc.requests, 1),
+    };
     const s = { bare: meanOf(results.status.bare), fc: meanOf(results.status.fc) };
     const g = { bare: meanOf(results.generate.bare), fc: meanOf(results.generate.fc) };
     const statusRatio = s.fc.rps / s.bare.rps;
@@ -134,6 +149,14 @@ export async function runApi(options: { quick: boolean }): Promise<Section & { e
         ratio: fmt.ratio(s.fc.p99 / Math.max(s.bare.p99, 0.01)),
         target: '< 15 ms',
         met: met(s.fc.p99 < 15),
+      },
+      {
+        metric: 'GET status, server CPU per request',
+        framecast: `${cpuPerRequest.fc.toFixed(0)} µs`,
+        reference: `${cpuPerRequest.bare.toFixed(0)} µs`,
+        ratio: fmt.ratio(cpuPerRequest.bare / cpuPerRequest.fc),
+        target: '—',
+        met: '—',
       },
       {
         metric: 'POST generate, req/s (50 conn.)',

@@ -10,6 +10,7 @@ import { mutateJob } from '../src/application/mutate-job.js';
 import { loadConfig } from '../src/config/config.js';
 import { claimJob, completeJob } from '../src/domain/job.js';
 import { download, meanOf, type LoadResult } from './lib/load.js';
+import { withCpuOf } from './lib/process-cpu.js';
 import { fmt, isQuick, met, printSection, type Row, type Section } from './lib/report.js';
 import {
   BUILT_MAIN,
@@ -56,7 +57,9 @@ export async function runDownload(options: { quick: boolean }): Promise<Section>
       ...productionEnv({ databaseUrl: database.url, dataDir, apiKey: API_KEY }),
       APP_ENV: 'test',
     };
-    const framecast = await spawnNode([BUILT_MAIN], env);
+    // BENCH_NODE_ARGS: extra node flags for the Framecast process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+    const framecast = await spawnNode([...nodeArgs, BUILT_MAIN], env);
     servers.push(framecast);
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     const created = await fetch(`${framecast.baseUrl}/api/v1/videos/generate`, {
@@ -140,12 +143,24 @@ export async function runDownload(options: { quick: boolean }): Promise<Section>
       whole: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
       small: { bare: [] as LoadResult[], fc: [] as LoadResult[] },
     };
+    // Server CPU (user + system) over the measured Range runs: per request, robust to a busy machine.
+    const rangeCpu = { bare: { ms: 0, requests: 0 }, fc: { ms: 0, requests: 0 } };
     for (let i = 0; i < 2; i += 1) {
       results.whole.bare.push(await whole(bareUrl));
       results.whole.fc.push(await whole(fcUrl));
-      results.small.bare.push(await small(bareUrl));
-      results.small.fc.push(await small(fcUrl));
+      const b = await withCpuOf(bare.pid, () => small(bareUrl));
+      results.small.bare.push(b.value);
+      rangeCpu.bare.ms += b.cpuMs;
+      rangeCpu.bare.requests += b.value.total;
+      const f = await withCpuOf(framecast.pid, () => small(fcUrl));
+      results.small.fc.push(f.value);
+      rangeCpu.fc.ms += f.cpuMs;
+      rangeCpu.fc.requests += f.value.total;
     }
+    const cpuPerRange = {
+      bare: (rangeCpu.bare.ms * 1000) / Math.max(rangeCpu.bare.requests, 1),
+      fc: (rangeCpu.fc.ms * 1000) / Math.max(rangeCpu.fc.requests, 1),
+    };
     const w = { bare: meanOf(results.whole.bare), fc: meanOf(results.whole.fc) };
     const s = { bare: meanOf(results.small.bare), fc: meanOf(results.small.fc) };
     const wr = w.fc.bytesPerSecond / w.bare.bytesPerSecond;
@@ -166,6 +181,14 @@ export async function runDownload(options: { quick: boolean }): Promise<Section>
         ratio: fmt.ratio(sr),
         target: '≥ 0.8x direct',
         met: met(sr >= 0.8),
+      },
+      {
+        metric: '1 MiB Range requests, server CPU per request',
+        framecast: `${cpuPerRange.fc.toFixed(0)} µs`,
+        reference: `${cpuPerRange.bare.toFixed(0)} µs`,
+        ratio: fmt.ratio(cpuPerRange.bare / cpuPerRange.fc),
+        target: '—',
+        met: '—',
       },
       {
         metric: '1 MiB Range requests, req/s · p99',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3Server } from '../test/support/s3rver.js';
@@ -64,6 +64,15 @@ export async function profileApi(kind: 'status' | 'generate', seconds: number): 
           });
     await server.stop();
     const { functions, packages } = summarizeProfile(profDir, ROOT);
+    // BENCH_PROFILE_OUT=<file>: keep the raw .cpuprofile (for Chrome DevTools or a script).
+    const keep = process.env['BENCH_PROFILE_OUT'];
+    if (keep !== undefined && keep !== '') {
+      const file = (await readdir(profDir))
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+        .at(-1);
+      if (file !== undefined) await copyFile(path.join(profDir, file), keep);
+    }
     const lines = [
       `${kind}: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)}, p99 ${fmt.ms(result.p99)}`,
       '',

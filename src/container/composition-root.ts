@@ -441,6 +441,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         jobs: await r.resolve(T.jobs),
         cache: await r.resolve(T.cache),
         cacheTtlMs: config.cache.jobStatusTtlMs,
+        // In-process copies for 250 ms, dropped on any live update of the job (bench/api.ts).
+        local: { live: await r.resolve(T.jobEvents), ttlMs: 250 },
       }),
   });
   c.register(T.getJobMetadata, {
@@ -459,6 +461,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
         jobs: await r.resolve(T.jobs),
         storage: await r.resolve(T.storage),
         settings: { presignExpiresSeconds: config.storage.presignExpiresSeconds },
+        // Completed jobs (immutable) reused for Range requests; deletion still wins (bench/download.ts).
+        cache: { ttlMs: 60_000 },
       }),
   });
   c.register(T.watchJob, {

@@ -18,6 +18,7 @@ import { T } from '../container/tokens.js';
 import { registerAuth } from './auth.js';
 import { registerBackpressure, registerCompression, registerCors } from './cross-cutting.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { polishOpenApi } from './openapi.js';
 import { registerRequestLogContext } from './request-log-context.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -25,7 +26,7 @@ import { prometheusRoutes } from './routes/prometheus.js';
 import { docsRoutes } from './docs.js';
 import { API_PREFIX } from './job-presenter.js';
 import { sendProblem } from './problem.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { precomputeSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { wsRoutes } from './routes/ws.js';
@@ -96,18 +97,17 @@ export async function buildApp(
     },
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: false,
+    // request.log makes its pino child only when it writes (bench/api.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerRequestLogContext(app, await container.resolve(T.logContext));
   registerHttpMetrics(app, await container.resolve(T.metrics));
 
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-
-  // @fastify/helmet's headers, computed once (bench/: the plugin rebuilds them on every request).
-  await registerSecurityHeaders(app, {
+  // X-Request-Id and @fastify/helmet's headers (computed once: the plugin rebuilds them on every
+  // request), in one synchronous hook (bench/api.ts).
+  const securityHeaders = await precomputeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -121,6 +121,10 @@ export async function buildApp(
       },
     },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id).headers(securityHeaders);
+    done();
   });
   await registerCors(app, config.cors.origins);
   await registerCompression(app);

@@ -53,6 +53,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (key === undefined || key === '') {
       return sendError(reply, { type: 'Unauthenticated', reason: 'no credentials' });
     }
+    const cached = deps.authenticateApiKey.cached(key);
+    if (cached !== null) {
+      request.principal = cached;
+      return undefined;
+    }
     const result = await deps.authenticateApiKey.execute(key);
     if (result.isErr()) return sendError(reply, result.error);
     request.principal = result.value;

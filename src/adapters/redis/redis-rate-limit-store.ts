@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Logger } from '../../ports/logger.js';
 import { errorSummary, OutageLog } from './outage-log.js';
+import { RATE_LIMIT_LEASE_LUA, RateLimitLeases, type LeaseGrant } from './rate-limit-leases.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /**
@@ -105,6 +106,15 @@ export interface RedisRateLimitStoreOptions {
    * NOSCRIPT reload takes two more round trips). Default: 2 × the connection's command timeout + 50.
    */
   readonly timeoutMs?: number;
+  /**
+   * Local admission from leased hits (see {@link RateLimitLeases}): a process takes
+   * `ceil(max × leaseFraction)` hits of a window per Redis round trip, at most `maxLeaseSize`.
+   * Never over-admits; across N processes up to `(N - 1) × (lease size - 1)` hits per window may
+   * go unused. Limits whose lease size is 1 (under 200 per window with the defaults), routes with
+   * `continueExceeding` or `exponentialBackoff`, and `maxLeaseSize: 1` count every request in Redis.
+   * Defaults: `maxLeaseSize` 256, `leaseFraction` 0.01.
+   */
+  readonly leases?: { readonly maxLeaseSize?: number; readonly leaseFraction?: number };
 }
 
 /**
@@ -150,6 +160,17 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStoreClass {
   const shared = new ScriptRunner(options);
   const prefix = options.keyPrefix ?? 'framecast:rate-limit:';
+  const leases = new RateLimitLeases({
+    ...options.leases,
+    request: (key, timeWindow, max, want, callback) =>
+      shared.run(
+        RATE_LIMIT_LEASE_LUA,
+        key,
+        [String(timeWindow), String(max), String(want)],
+        toGrant,
+        callback,
+      ),
+  });
   return class RedisRateLimitStore implements RateLimitStore {
     private readonly continueExceeding: boolean;
     private readonly exponentialBackoff: boolean;
@@ -164,16 +185,22 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     }
 
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
+      if (!this.continueExceeding && !this.exponentialBackoff && leases.leaseSize(max) > 1) {
+        leases.incr(this.keyPrefix + key, callback, timeWindow, max);
+        return;
+      }
       shared.run(
         RATE_LIMIT_LUA,
         this.keyPrefix + key,
         [String(timeWindow), String(max), String(this.continueExceeding), String(this.exponentialBackoff)],
+        toCount,
         callback,
       );
     }
 
+    /** Redis's count: with leases it includes hits leased by any process but not used yet. */
     read(key: string, callback: Callback): void {
-      shared.run(RATE_LIMIT_READ_LUA, this.keyPrefix + key, [], callback);
+      shared.run(RATE_LIMIT_READ_LUA, this.keyPrefix + key, [], toCount, callback);
     }
 
     child(routeOptions: object): RateLimitStore {
@@ -198,7 +225,13 @@ class ScriptRunner {
     this.timeoutMs = options.timeoutMs ?? options.connection.commandTimeoutMs * 2 + 50;
   }
 
-  run(script: string, key: string, args: string[], callback: Callback): void {
+  run<R>(
+    script: string,
+    key: string,
+    args: string[],
+    parse: (reply: unknown) => R,
+    callback: (error: Error | null, result?: R) => void,
+  ): void {
     if (!this.connection.isReady()) {
       const error = new RateLimitUnavailableError('redis is not connected');
       this.outage.failure(error);
@@ -206,7 +239,7 @@ class ScriptRunner {
       return;
     }
     let done = false;
-    const finish = (error: Error | null, result?: RateLimitCount): void => {
+    const finish = (error: Error | null, result?: R): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -218,7 +251,7 @@ class ScriptRunner {
       () => finish(new RateLimitUnavailableError(`redis did not count within ${this.timeoutMs} ms`)),
       this.timeoutMs,
     );
-    this.evaluate(script, key, args).then(
+    this.evaluate(script, key, args, parse).then(
       (result) => finish(null, result),
       (error: unknown) =>
         finish(
@@ -229,7 +262,12 @@ class ScriptRunner {
     );
   }
 
-  private async evaluate(script: string, key: string, args: string[]): Promise<RateLimitCount> {
+  private async evaluate<R>(
+    script: string,
+    key: string,
+    args: string[],
+    parse: (reply: unknown) => R,
+  ): Promise<R> {
     const sha = this.sha(script);
     const run = (): Promise<unknown> =>
       this.connection.command((client) => client.evalSha(sha, { keys: [key], arguments: args }));
@@ -241,7 +279,7 @@ class ScriptRunner {
       await this.load(script, sha);
       reply = await run();
     }
-    return toCount(reply);
+    return parse(reply);
   }
 
   /** SCRIPT LOAD, after NOSCRIPT (first use, a Redis restart or SCRIPT FLUSH). */
@@ -266,6 +304,15 @@ function isNoScript(error: unknown): boolean {
     if (e.message.startsWith('NOSCRIPT')) return true;
   }
   return false;
+}
+
+function toGrant(reply: unknown): LeaseGrant {
+  if (Array.isArray(reply) && reply.length === 3) {
+    const [current, ttlMs, granted] = reply.map(Number);
+    if (Number.isFinite(current) && Number.isFinite(ttlMs) && Number.isInteger(granted) && granted! >= 1)
+      return { current: current!, ttlMs: ttlMs!, granted: granted! };
+  }
+  throw new Error(`unexpected rate-limit lease reply: ${JSON.stringify(reply)}`);
 }
 
 function toCount(reply: unknown): RateLimitCount {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GetJobMetadata } from '../../application/get-job-metadata.js';
 import type { IdempotentExecution } from '../../application/idempotent-execution.js';
-import type { GetJobStatus } from '../../application/get-job-status.js';
+import type { GetJobStatus, JobStatusView } from '../../application/get-job-status.js';
 import type { OpenJobAsset } from '../../application/open-job-asset.js';
 import type { SubmitVideoJob } from '../../application/submit-video-job.js';
 import { parseRangeHeader } from '../../domain/byte-range.js';
@@ -36,9 +36,20 @@ const errors = { 401: Problem, 404: Problem } as const;
 const binary = (contentType: string, description: string) =>
   z.unknown().meta({ description, 'x-content-type': contentType });
 
+/** What Fastify sends with a serialized JSON body. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** `/videos/...`: submit a job, follow it, fetch its files. */
 export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  /** The status route's serializer (zod encode + JSON.stringify), called once per view. */
+  const encodeStatus = serializerCompiler({
+    schema: JobResponse,
+    method: 'GET',
+    url: `${app.prefix}/videos/jobs/:jobId/status`,
+    httpStatus: '200',
+  }) as (payload: unknown) => string;
+  const statusBodies = new WeakMap<JobStatusView, string>();
 
   r.post(
     '/videos/generate',
@@ -104,7 +115,13 @@ export async function videoRoutes(app: FastifyInstance, deps: VideoRouteDeps): P
         jobId: request.params.jobId,
       });
       if (result.isErr()) return sendError(reply, result.error);
-      return presentJob(result.value.job, result.value.queuePosition);
+      // GetJobStatus returns the same view object while it holds it: its JSON is made once.
+      let body = statusBodies.get(result.value);
+      if (body === undefined) {
+        body = encodeStatus(presentJob(result.value.job, result.value.queuePosition));
+        statusBodies.set(result.value, body);
+      }
+      return reply.type(JSON_CONTENT_TYPE).send(body as never);
     },
   );
 

@@ -152,6 +152,38 @@ if (redis.url !== null) {
       expect(before.isAllowed === false && before.ttl).toBeGreaterThan(0);
     });
 
+    it('leases hits for larger limits: exact headers in one process, never more than max across two', async () => {
+      const keyPrefix = uniqueTestPrefix('rate-limit');
+      const store = createRedisRateLimitStore({ connection, logger, keyPrefix });
+      const first = await appWith(store, { max: 400 }); // lease size 4 (1% of the limit)
+      const second = await appWith(createRedisRateLimitStore({ connection, logger, keyPrefix }), {
+        max: 400,
+      });
+      apps.push(first, second);
+      const remaining: string[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const res = await first.inject({ method: 'GET', url: '/ping' });
+        remaining.push(String(res.headers['x-ratelimit-remaining']));
+      }
+      expect(remaining).toEqual(['399', '398', '397', '396', '395', '394']);
+      expect(await connection.client.get(`${keyPrefix}client-1`)).toBe('8'); // two leases of 4
+      let admitted = 6;
+      let refused = 0;
+      for (let i = 0; i < 500; i += 1) {
+        const res = await (i % 3 === 0 ? second : first).inject({ method: 'GET', url: '/ping' });
+        if (res.statusCode === 200) admitted += 1;
+        else {
+          expect(res.statusCode).toBe(429);
+          expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+          refused += 1;
+        }
+      }
+      expect(admitted).toBeLessThanOrEqual(400);
+      expect(admitted).toBeGreaterThanOrEqual(400 - 3); // at most lease - 1 unused in the other process
+      expect(refused).toBe(506 - admitted);
+      expect(Number(await connection.client.get(`${keyPrefix}client-1`))).toBeLessThanOrEqual(402);
+    });
+
     it('loads the plugin Lua with SCRIPT LOAD and runs it by its SHA-1', async () => {
       const keyPrefix = uniqueTestPrefix('rate-limit');
       const app = await appWith(createRedisRateLimitStore({ connection, logger, keyPrefix }));

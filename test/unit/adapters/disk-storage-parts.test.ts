@@ -109,3 +109,82 @@ describe('object trailer', () => {
     expect(parseMeta(Buffer.from('not json'), 11)).toBeNull();
   });
 });
+
+describe('DiskObjectStorage trailer memory', () => {
+  it('reads a replaced object of the same size with its new metadata, never a remembered one', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { Readable } = await import('node:stream');
+    const { DiskObjectStorage } = await import('../../../src/adapters/fs/disk-object-storage.js');
+    const root = await mkdtemp(path.join(tmpdir(), 'framecast-disk-trailer-'));
+    try {
+      const storage = new DiskObjectStorage({ rootDir: root });
+      const put = async (text: string, contentType: string) =>
+        (
+          await storage.putStream('dev/o/j/video.mp4', Readable.from([Buffer.from(text)]), { contentType })
+        )._unsafeUnwrap();
+      const first = await put('aaaaaaaaaa', 'video/mp4');
+      expect((await storage.head('dev/o/j/video.mp4'))._unsafeUnwrap().etag).toBe(first.etag);
+      expect((await storage.head('dev/o/j/video.mp4'))._unsafeUnwrap().etag).toBe(first.etag); // remembered
+      const second = await put('bbbbbbbbbb', 'image/jpeg');
+      expect(second.etag).not.toBe(first.etag);
+      const info = (await storage.head('dev/o/j/video.mp4'))._unsafeUnwrap();
+      expect({ etag: info.etag, contentType: info.contentType, size: info.size }).toEqual({
+        etag: second.etag,
+        contentType: 'image/jpeg',
+        size: 10,
+      });
+      const body = (await storage.get('dev/o/j/video.mp4', { start: 2, end: 4 }))._unsafeUnwrap();
+      const chunks: Buffer[] = [];
+      for await (const chunk of body.stream) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe('bbb');
+      expect(body.info.etag).toBe(second.etag);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DiskObjectStorage read streams', () => {
+  it('releases the file descriptor after a stream is read to the end or destroyed', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { Readable } = await import('node:stream');
+    const { DiskObjectStorage } = await import('../../../src/adapters/fs/disk-object-storage.js');
+    if (!existsSync('/proc/self/fd')) return; // Linux only: counts open descriptors
+    const root = await mkdtemp(path.join(tmpdir(), 'framecast-disk-fd-'));
+    const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      const storage = new DiskObjectStorage({ rootDir: root });
+      const bytes = Buffer.alloc(300_000, 7);
+      (
+        await storage.putStream('dev/o/j/video.mp4', Readable.from([bytes]), { contentType: 'video/mp4' })
+      )._unsafeUnwrap();
+      await storage.head('dev/o/j/video.mp4');
+      await settle();
+      const before = await openFds();
+
+      const whole = (await storage.get('dev/o/j/video.mp4'))._unsafeUnwrap();
+      expect(await openFds()).toBe(before + 1);
+      let read = 0;
+      for await (const chunk of whole.stream) read += (chunk as Buffer).length;
+      expect(read).toBe(300_000);
+      await settle();
+      expect(await openFds()).toBe(before);
+
+      const ranged = (await storage.get('dev/o/j/video.mp4', { start: 10, end: 200_000 }))._unsafeUnwrap();
+      await new Promise((resolve) => ranged.stream.once('data', resolve));
+      ranged.stream.destroy();
+      await settle();
+      expect(await openFds()).toBe(before);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

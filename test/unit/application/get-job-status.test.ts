@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobStatusCacheKey } from '../../../src/application/get-job-status.js';
+import { GetJobStatus, jobStatusCacheKey } from '../../../src/application/get-job-status.js';
 import { ALICE, BOB, createApplicationFixture, seqId } from '../../support/application-fixture.js';
 
 describe('GetJobStatus', () => {
@@ -139,6 +139,85 @@ describe('GetJobStatus', () => {
       (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
       expect((await status(f, job.id))._unsafeUnwrap().job.status).toBe('processing');
       expect(await f.cache.get(jobStatusCacheKey(job.id))).toBeNull();
+    });
+  });
+
+  describe('in-process tier', () => {
+    const TTL = 1_000;
+    const LOCAL = 250;
+    const withLocal = (f: ReturnType<typeof createApplicationFixture>) =>
+      new GetJobStatus({
+        jobs: f.jobs,
+        cache: f.cache,
+        cacheTtlMs: TTL,
+        local: { live: f.live, ttlMs: LOCAL, now: () => f.clock.now().getTime() },
+      });
+
+    it('serves the same view object without the shared cache for up to its TTL', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const getJobStatus = withLocal(f);
+      const job = await f.submit();
+      const first = (
+        await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+      )._unsafeUnwrap();
+      // The shared entry vanishes and the job changes without a live update: the local copy still answers...
+      await f.cache.delete(jobStatusCacheKey(job.id));
+      (await f.jobs.claim('worker-1', 30_000, 1))._unsafeUnwrap();
+      f.clock.advance(LOCAL - 1);
+      const again = (
+        await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+      )._unsafeUnwrap();
+      expect(again).toBe(first);
+      // ...for at most its TTL.
+      f.clock.advance(1);
+      const fresh = (
+        await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+      )._unsafeUnwrap();
+      expect(fresh.job.status).toBe('processing');
+      expect(getJobStatus.localSize).toBe(1);
+    });
+
+    it('drops the local view as soon as a live update of the job arrives', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const getJobStatus = withLocal(f);
+      const job = await f.submit();
+      expect(
+        (await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap().job
+          .status,
+      ).toBe('queued');
+      expect((await f.process()).kind).toBe('completed'); // publishes through JobActivity
+      expect(getJobStatus.localSize).toBe(0);
+      const view = (
+        await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id })
+      )._unsafeUnwrap();
+      expect(view.job).toEqual(await f.job(job.id));
+    });
+
+    it("answers JobNotFound to another user while the owner's view is held locally", async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const getJobStatus = withLocal(f);
+      const job = await f.submit();
+      (await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap();
+      expect(
+        (await getJobStatus.execute({ principal: f.principal(BOB), jobId: job.id }))._unsafeUnwrapErr(),
+      ).toEqual({
+        type: 'JobNotFound',
+        jobId: job.id,
+      });
+    });
+
+    it('holds at most maxEntries jobs, dropping the oldest', async () => {
+      const f = createApplicationFixture({ settings: { statusCacheTtlMs: TTL } });
+      const getJobStatus = new GetJobStatus({
+        jobs: f.jobs,
+        cache: f.cache,
+        cacheTtlMs: TTL,
+        local: { live: f.live, ttlMs: LOCAL, maxEntries: 2, now: () => f.clock.now().getTime() },
+      });
+      const jobs = [await f.submit(), await f.submit(), await f.submit()];
+      for (const job of jobs)
+        (await getJobStatus.execute({ principal: f.principal(ALICE), jobId: job.id }))._unsafeUnwrap();
+      expect(getJobStatus.localSize).toBe(2);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { OpenedAsset } from '../../../src/application/open-job-asset.js';
+import { OpenJobAsset, type OpenedAsset } from '../../../src/application/open-job-asset.js';
 import { claimJob, completeJob, createJob, type Job } from '../../../src/domain/job.js';
 import type { VideoAsset } from '../../../src/domain/video-asset.js';
 import { VideoSpec } from '../../../src/domain/video-spec.js';
@@ -256,5 +256,93 @@ describe('OpenJobAsset', () => {
     )._unsafeUnwrap();
     if (opened.kind !== 'body') throw new Error('expected a body');
     expect(await readAll(opened.body.stream)).toEqual(f.renderer.outputs[0]!.video);
+  });
+
+  describe('completed-job cache', () => {
+    const TTL = 60_000;
+    const cached = (f: ApplicationFixture) =>
+      new OpenJobAsset({
+        jobs: f.jobs,
+        storage: f.storage,
+        settings: { presignExpiresSeconds: 60 },
+        cache: { ttlMs: TTL, now: () => f.clock.now().getTime() },
+      });
+    const read = async (
+      o: OpenJobAsset,
+      f: ApplicationFixture,
+      userId = ALICE,
+      range = null as null | { kind: 'bounded'; start: number; end: number },
+    ) => o.execute({ principal: f.principal(userId), jobId: JOB_ID, asset: 'video', range });
+
+    it('serves repeated ranges without reading the job again, for up to the TTL', async () => {
+      const f = await withCompletedJob();
+      const o = cached(f);
+      expect(await bodyOf((await read(o, f))._unsafeUnwrap())).toMatchObject({ bytes: '0123456789' });
+      // The row alone disappearing is not seen (every deletion removes the objects first)...
+      (await f.jobs.delete(JOB_ID, (await f.job(JOB_ID)).version))._unsafeUnwrap();
+      const range = { kind: 'bounded', start: 2, end: 4 } as const;
+      expect(await bodyOf((await read(o, f, ALICE, range))._unsafeUnwrap())).toEqual({
+        bytes: '234',
+        range: { start: 2, end: 4 },
+        size: 10,
+      });
+      expect(o.cachedJobs).toBe(1);
+      // ...until the TTL ends.
+      f.clock.advance(TTL);
+      expect((await read(o, f))._unsafeUnwrapErr()).toEqual({ type: 'JobNotFound', jobId: JOB_ID });
+    });
+
+    it('lets deletion win: once the objects are gone the job is read again (JobNotFound)', async () => {
+      const f = await withCompletedJob();
+      const o = cached(f);
+      (await read(o, f))._unsafeUnwrap();
+      (await f.storage.deletePrefix(`test/${ALICE}/${JOB_ID}/`))._unsafeUnwrap();
+      (await f.jobs.delete(JOB_ID, (await f.job(JOB_ID)).version))._unsafeUnwrap();
+      expect((await read(o, f))._unsafeUnwrapErr()).toEqual({ type: 'JobNotFound', jobId: JOB_ID });
+      expect(o.cachedJobs).toBe(0);
+    });
+
+    it('answers AssetNotFound when only the object is gone, as without the cache', async () => {
+      const f = await withCompletedJob();
+      const o = cached(f);
+      (await read(o, f))._unsafeUnwrap();
+      (await f.storage.delete(asset.videoKey))._unsafeUnwrap();
+      expect((await read(o, f))._unsafeUnwrapErr()).toEqual({
+        type: 'AssetNotFound',
+        jobId: JOB_ID,
+        asset: 'video',
+      });
+    });
+
+    it('serves a replaced object with its new size and ETag', async () => {
+      const f = await withCompletedJob();
+      const o = cached(f);
+      (await read(o, f))._unsafeUnwrap();
+      (
+        await f.storage.putStream(asset.videoKey, Readable.from([Buffer.from('abcdefghijklmnop')]), {
+          contentType: 'video/mp4',
+        })
+      )._unsafeUnwrap();
+      expect(await bodyOf((await read(o, f))._unsafeUnwrap())).toEqual({
+        bytes: 'abcdefghijklmnop',
+        range: null,
+        size: 16,
+      });
+    });
+
+    it("answers JobNotFound to another user while the owner's job is cached", async () => {
+      const f = await withCompletedJob();
+      const o = cached(f);
+      (await read(o, f))._unsafeUnwrap();
+      expect((await read(o, f, BOB))._unsafeUnwrapErr()).toEqual({ type: 'JobNotFound', jobId: JOB_ID });
+    });
+
+    it('does not remember jobs that are not completed', async () => {
+      const f = createApplicationFixture();
+      (await f.jobs.insert(queuedJob()))._unsafeUnwrap();
+      const o = cached(f);
+      expect((await read(o, f))._unsafeUnwrapErr()).toMatchObject({ type: 'JobNotCompleted' });
+      expect(o.cachedJobs).toBe(0);
+    });
   });
 });
