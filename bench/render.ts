@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { locateBinary } from '../src/adapters/ffmpeg/binaries.js';
+import { FADE_FRAME_X264_OPTIONS, fadeZones } from '../src/adapters/ffmpeg/compose-command.js';
 import { FfmpegVideoRenderer } from '../src/adapters/ffmpeg/ffmpeg-video-renderer.js';
+import { planTimeline } from '../src/adapters/ffmpeg/timeline.js';
 import type { Stage } from '../src/domain/job.js';
 import { planStoryboard, type Storyboard } from '../src/domain/storyboard.js';
 import { VideoSpec, type VideoSpecProps } from '../src/domain/video-spec.js';
@@ -124,6 +126,9 @@ export async function runRender(options: { quick: boolean }): Promise<Section> {
     const storyboard = planStoryboard(spec);
     const settings = VideoSpec.renderSettings(spec);
     let duration = storyboard.estimatedSeconds;
+    // The pipeline gives fade frames cheaper x264 analysis through zones: the reference gets the
+    // same zones (same frame numbers), so its encoder settings stay exactly the pipeline's.
+    const zones = fadeZones(planTimeline(storyboard.scenes, null, settings.fps));
     const pipelineRun = async (
       subject: VideoRenderer,
       i: number,
@@ -166,6 +171,8 @@ export async function runRender(options: { quick: boolean }): Promise<Section> {
           duration.toFixed(3),
           '-c:v',
           'libx264',
+          '-x264-params',
+          `zones=${zones}`,
           '-preset',
           settings.preset,
           '-crf',
@@ -280,7 +287,7 @@ export async function runRender(options: { quick: boolean }): Promise<Section> {
       rows,
       notes: [
         `Storyboard of ${storyboard.scenes.length} scenes planned from a short context (estimate ${storyboard.estimatedSeconds} s; the MP4 is ${duration.toFixed(2)} s), narration off (the narration stage needs espeak-ng, ~0.4 s per sentence, and has no FFmpeg counterpart): scenes painted with @napi-rs/canvas and streamed as raw frames into one ffmpeg compose (fades, subtitles, generated silence, +faststart) that starts at once; thumbnail JPEG from the first card during the encode; ffprobe.`,
-        `Reference: \`ffmpeg -f lavfi -i color=... -f lavfi -i anullsrc -t ${duration.toFixed(3)}\` with the same size, fps, preset, CRF, pix_fmt, AAC bitrate and +faststart (the pipeline's encoder settings, unchanged). ${ffmpegVersion(ffmpeg.path)}.`,
+        `Reference: \`ffmpeg -f lavfi -i color=... -f lavfi -i anullsrc -t ${duration.toFixed(3)}\` with the same size, fps, preset, CRF, pix_fmt, AAC bitrate, +faststart and x264 zones (the pipeline's fade frames use \`${FADE_FRAME_X264_OPTIONS}\`; the reference gets the same zones on the same frame numbers, where they change nothing a flat colour needs). ${ffmpegVersion(ffmpeg.path)}.`,
         `Alternated bare/${baseline === null ? '' : 'baseline/'}pipeline, ${runs} run(s) each after one warm-up per renderer; CPU from /proc/self/stat (this process + reaped children). Stage rows are medians of the renderer's own \`stageSeconds\`; "before the encode" is wall − composing − after.`,
       ],
     };

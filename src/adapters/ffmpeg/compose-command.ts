@@ -146,6 +146,38 @@ export function sceneVideoGraph(timeline: Timeline, videoInput: number): string[
 }
 
 /**
+ * x264 options for fade frames (a zone per fade, see {@link fadeZones}): full-pixel diamond
+ * motion search, no sub-pixel refinement. The cards are still pictures, so the true motion in a
+ * fade is zero and the wider search and refinement of the preset find nothing better, while
+ * every macroblock of a fade frame changes, so they cost ~10 ms CPU per frame at 720p. Measured
+ * on the bench storyboard: fade-frame PSNR against the unencoded frames 45.02 dB with the zones
+ * and 45.03 dB without; CPU of the compose 2.65 s instead of 3.11 s (no fades at all: 2.51 s).
+ */
+export const FADE_FRAME_X264_OPTIONS = 'subme=0,me=dia';
+
+/**
+ * The x264 `zones` value giving fade frames {@link FADE_FRAME_X264_OPTIONS}: one zone
+ * `<first>,<last>,<options>` (output frame numbers, inclusive) per run of fade frames, a scene's
+ * fade-out merged with the next scene's fade-in; zones are separated by `/`. Empty when there
+ * are no fades.
+ */
+export function fadeZones(timeline: Timeline): string {
+  const runs: [number, number][] = [];
+  const add = (first: number, last: number): void => {
+    const previous = runs.at(-1);
+    if (previous !== undefined && previous[1] + 1 >= first) previous[1] = Math.max(previous[1], last);
+    else runs.push([first, last]);
+  };
+  for (const slot of timeline.slots) {
+    const fade = Math.min(slot.fadeFrames, slot.frames);
+    if (fade <= 0) continue;
+    add(slot.startFrame, slot.startFrame + fade - 1);
+    add(slot.startFrame + slot.frames - fade, slot.startFrame + slot.frames - 1);
+  }
+  return runs.map(([first, last]) => `${first},${last},${FADE_FRAME_X264_OPTIONS}`).join('/');
+}
+
+/**
  * The whole filter graph: {@link sceneVideoGraph} and, when there is narration or music,
  * {@link audioFilterGraph}. The audio is normalised with `dynaudnorm` (single-pass `loudnorm`
  * measured ~0.5 s per 30 s of audio, dynaudnorm ~0.02 s) and resampled to 44.1 kHz; music is
@@ -160,7 +192,8 @@ export function composeFilterGraph(timeline: Timeline, inputs: ComposeInputs): s
 /**
  * Arguments for the single ffmpeg run that writes the MP4: H.264 (libx264, yuv420p, preset and CRF
  * from the settings), mono AAC at the settings' bitrate, an optional `mov_text` subtitle track,
- * `+faststart`, and machine-readable progress on stdout (`-progress pipe:1 -nostats`).
+ * `+faststart`, and machine-readable progress on stdout (`-progress pipe:1 -nostats`). Fade
+ * frames get cheaper x264 analysis through zones ({@link fadeZones}).
  *
  * Inputs in order: the narration WAV, the music (read looped with `-stream_loop -1` and cut at
  * the video length with `-t`), generated silence (`anullsrc`, cut with `-t`) when there is
@@ -180,6 +213,7 @@ export function composeArgs(input: ComposeInput): string[] {
   const silenceInput = silent ? next++ : null;
   const subtitleInput = input.subtitlesVtt ? next++ : null;
   const videoInput = next;
+  const zones = fadeZones(timeline);
   return [
     '-hide_banner',
     '-nostdin',
@@ -212,6 +246,7 @@ export function composeArgs(input: ComposeInput): string[] {
     ...(subtitleInput === null ? [] : ['-map', `${subtitleInput}:s`, '-c:s', 'mov_text']),
     '-c:v',
     'libx264',
+    ...(zones === '' ? [] : ['-x264-params', `zones=${zones}`]),
     '-preset',
     settings.preset,
     '-crf',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { composeArgs, composeFilterGraph } from '../../../src/adapters/ffmpeg/compose-command.js';
+import {
+  composeArgs,
+  composeFilterGraph,
+  FADE_FRAME_X264_OPTIONS,
+  fadeZones,
+} from '../../../src/adapters/ffmpeg/compose-command.js';
 import { parseFrameRate, parseProbeJson } from '../../../src/adapters/ffmpeg/ffprobe.js';
 import { describeFailure } from '../../../src/adapters/ffmpeg/process-group.js';
 import { planTimeline, TIMELINE_RULES } from '../../../src/adapters/ffmpeg/timeline.js';
@@ -94,9 +99,18 @@ describe('compose command', () => {
       '-i n.wav -i s.vtt -f rawvideo -pix_fmt rgba -video_size 1280x720 -framerate 30 -i pipe:0',
     );
     expect(args).toContain('-map [vout] -map [aout] -map 1:s -c:s mov_text');
-    expect(args).toContain('-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p');
+    expect(args).toContain(`-c:v libx264 -x264-params zones=${fadeZones(timeline)} -preset veryfast -crf 23`);
+    expect(args).toContain('-pix_fmt yuv420p');
     expect(args).toContain('-c:a aac -b:a 128k -ac 1');
     expect(args).toContain('-movflags +faststart out.mp4');
+  });
+
+  it('gives fade frames cheaper x264 analysis: one zone per run of fade frames', () => {
+    // Frames 120, 221 and 150 with 9-frame fades: a scene's fade-out runs into the next fade-in.
+    expect(fadeZones(timeline)).toBe(
+      ['0,8', '111,128', '332,349', '482,490'].map((r) => `${r},${FADE_FRAME_X264_OPTIONS}`).join('/'),
+    );
+    expect(FADE_FRAME_X264_OPTIONS).not.toMatch(/:/); // ':' would split ffmpeg's -x264-params
   });
 
   it('without narration or music maps generated silence, exactly the video long, with no filter', () => {
