@@ -64,9 +64,9 @@ describe('compose command', () => {
     const graph = composeFilterGraph(timeline, { video: 2, narration: 0, music: null });
     expect(graph).toContain('[2:v]split=3[s0][s1][s2];');
     expect(graph).toContain('[s0]trim=start_frame=0:end_frame=1,format=yuv420p,split=3[fi0][st0][fo0]');
-    expect(graph).toContain('[fi0]loop=loop=8:size=1:start=0,setpts=N/(30*TB),fade=t=in:s=0:n=9[a0]');
-    expect(graph).toContain('[st0]loop=loop=101:size=1:start=0,setpts=N/(30*TB)[b0]');
-    expect(graph).toContain('[fo0]loop=loop=8:size=1:start=0,setpts=N/(30*TB),fade=t=out:s=0:n=9[c0]');
+    expect(graph).toContain('[fi0]loop=loop=5:size=1:start=0,setpts=N/(30*TB),fade=t=in:s=0:n=6[a0]');
+    expect(graph).toContain('[st0]loop=loop=107:size=1:start=0,setpts=N/(30*TB)[b0]');
+    expect(graph).toContain('[fo0]loop=loop=5:size=1:start=0,setpts=N/(30*TB),fade=t=out:s=0:n=6[c0]');
     expect(graph).toContain('[s2]trim=start_frame=2:end_frame=3,format=yuv420p');
     expect(graph).toContain('[a0][b0][c0][a1][b1][c1][a2][b2][c2]concat=n=9:v=1:a=0[vout]');
     expect(graph).toContain('[0:a]dynaudnorm');
@@ -106,9 +106,9 @@ describe('compose command', () => {
   });
 
   it('gives fade frames cheaper x264 analysis: one zone per run of fade frames', () => {
-    // Frames 120, 221 and 150 with 9-frame fades: a scene's fade-out runs into the next fade-in.
+    // Frames 120, 221 and 150 with 6-frame fades: a scene's fade-out runs into the next fade-in.
     expect(fadeZones(timeline)).toBe(
-      ['0,8', '111,128', '332,349', '482,490'].map((r) => `${r},${FADE_FRAME_X264_OPTIONS}`).join('/'),
+      ['0,5', '114,125', '335,346', '485,490'].map((r) => `${r},${FADE_FRAME_X264_OPTIONS}`).join('/'),
     );
     expect(FADE_FRAME_X264_OPTIONS).not.toMatch(/:/); // ':' would split ffmpeg's -x264-params
   });
