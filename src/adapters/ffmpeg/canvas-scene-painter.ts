@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Scene, SceneKind } from '../../domain/storyboard.js';
 import { BACKGROUND_OVERLAY_ALPHA, type SceneAssets } from './scene-assets.js';
 import { fitParagraphs, type FittedText, type MeasureText } from './text-layout.js';
@@ -80,8 +80,8 @@ export class CanvasScenePainter {
     registerFonts(options.fontDir);
   }
 
-  /** The scene as a PNG image (`width` x `height` px, encoded off the event loop). */
-  async paint(request: PaintRequest): Promise<Buffer> {
+  /** The scene drawn on a new `width` x `height` px canvas (opaque: the background covers it all). */
+  paint(request: PaintRequest): Canvas {
     const { width, height } = request;
     const canvas = createCanvas(width, height);
     const ctx = canvas.getContext('2d');
@@ -103,8 +103,38 @@ export class CanvasScenePainter {
     else paintCard(ctx, request.scene, box, palette, unit, logoArea);
     if (logo !== undefined && logoArea !== null) ctx.drawImage(logo.image, logoArea.left, frame.y);
     paintCounter(ctx, request, frame, unit);
-    return canvas.encode('png');
+    return canvas;
   }
+}
+
+/**
+ * The canvas's pixels as raw RGBA bytes (`width * height * 4`, rows top to bottom, straight
+ * alpha): the frame format ffmpeg reads on stdin (`-f rawvideo -pix_fmt rgba`). A view of the
+ * image data, not a copy.
+ */
+export function rgbaPixels(canvas: Canvas): Buffer {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Width of the thumbnail in px (the height keeps the aspect ratio, rounded to an even number). */
+export const THUMBNAIL_WIDTH = 640;
+/** JPEG quality of the thumbnail (0–100). */
+export const THUMBNAIL_QUALITY = 85;
+
+/**
+ * A JPEG thumbnail of a painted scene: {@link THUMBNAIL_WIDTH} px wide (scaled up or down with
+ * high-quality smoothing), the height to match rounded to an even number of pixels, quality
+ * {@link THUMBNAIL_QUALITY}. Encoded off the event loop.
+ */
+export function thumbnailJpeg(scene: Canvas): Promise<Buffer> {
+  const width = THUMBNAIL_WIDTH;
+  const height = Math.max(2, 2 * Math.round((scene.height * width) / scene.width / 2));
+  const thumb = createCanvas(width, height);
+  const ctx = thumb.getContext('2d');
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(scene, 0, 0, width, height);
+  return thumb.encode('jpeg', THUMBNAIL_QUALITY);
 }
 
 interface Box {

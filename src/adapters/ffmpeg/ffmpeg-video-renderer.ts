@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
 import type { Stage } from '../../domain/job.js';
@@ -8,20 +8,22 @@ import type { Logger } from '../../ports/logger.js';
 import type {
   RenderError,
   RenderOptions,
-  RenderProgress,
   RenderRequest,
   RenderedVideo,
   RendererHealth,
   VideoRenderer,
 } from '../../ports/video-renderer.js';
 import { locateBinary, type BinaryLocation } from './binaries.js';
-import { CanvasScenePainter } from './canvas-scene-painter.js';
-import { composeArgs, thumbnailArgs } from './compose-command.js';
+import type { Canvas } from '@napi-rs/canvas';
+import { CanvasScenePainter, rgbaPixels, thumbnailJpeg } from './canvas-scene-painter.js';
+import { composeArgs, sceneFrameBytes } from './compose-command.js';
 import { EspeakNarrator, type SpeechClip } from './espeak-narrator.js';
 import { FfmpegProgressReader, progressPercent } from './ffmpeg-progress.js';
 import { probeAudio, probeVideo } from './ffprobe.js';
 import { describeFailure, lastLines, ProcessGroup, RETRYABLE_ERRNO } from './process-group.js';
 import { loadSceneAssets, type SceneAssets } from './scene-assets.js';
+import { SceneFrameQueue } from './scene-frame-queue.js';
+import { StageProgress } from './stage-progress.js';
 import { planTimeline, type Timeline } from './timeline.js';
 import { layoutNarrationTrack } from './wav.js';
 import { buildSubtitleCues, formatWebVtt, type SubtitleWindow } from './webvtt.js';
@@ -40,6 +42,12 @@ export interface FfmpegVideoRendererOptions {
   readonly logger?: RendererLogger;
   /** x264 threads per render; default 0 (automatic: all cores). */
   readonly threads?: number;
+  /**
+   * Most bytes of raw scene frames painted ahead of the encoder (at least one frame is always
+   * allowed); default {@link FRAMES_AHEAD_BYTES}. Painting runs this far ahead during narration
+   * and stays this far ahead while ffmpeg encodes, so memory is bounded for any scene count.
+   */
+  readonly framesAheadBytes?: number;
   /** Speech synthesizer; default an {@link EspeakNarrator} running `espeak-child` in a child process. */
   readonly narrator?: EspeakNarrator;
 }
@@ -50,6 +58,11 @@ const SILENT_SAMPLE_RATE = 22_050;
 /** How long the subtitles of a scene stay up after its narrator stops (seconds). */
 const CUE_LINGER_SECONDS = 0.3;
 const VERSION_TIMEOUT_MS = 5_000;
+/**
+ * Default of {@link FfmpegVideoRendererOptions.framesAheadBytes}: 64 MiB is 17 raw frames at
+ * 720p, 8 at 1080p.
+ */
+export const FRAMES_AHEAD_BYTES = 64 * 1024 * 1024;
 
 const silentLogger: RendererLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -57,20 +70,32 @@ const silentLogger: RendererLogger = { info: () => {}, warn: () => {}, error: ()
  * The FFmpeg {@link VideoRenderer} (DESIGN §4). A render runs in its own temp directory under
  * `workRoot`:
  * 1. `narration`: espeak-ng speaks each scene in one child process (scene length follows speech);
- *    without narration a silent track is laid out from `estimatedSeconds`.
- * 2. `rendering` (overlapping narration): each scene painted once to a PNG with `@napi-rs/canvas`.
+ *    without narration scenes last their `estimatedSeconds` and the audio track is generated
+ *    silence (no file, no loudness step).
+ * 2. `rendering` (overlapping narration and composing): each scene is painted once with
+ *    `@napi-rs/canvas` into a raw RGBA frame, at most `framesAheadBytes` ahead of the
+ *    encoder, which reads the frames on its stdin (no PNG encode, decode or temp file). The
+ *    first scene also becomes the thumbnail ({@link thumbnailJpeg}: a 640 px JPEG of the card),
+ *    made off the event loop while ffmpeg encodes (no second ffmpeg run decoding the MP4).
  * 3. `composing`: one ffmpeg run makes the MP4 (H.264 + AAC mono + `mov_text` subtitles, fades,
- *    `+faststart`); a WebVTT file is written beside it.
- * 4. `thumbnail`: a 640 px JPEG at 1 s; ffprobe fills the probe.
+ *    `+faststart`); a WebVTT file is written beside it. Without narration it starts at once, so
+ *    its start-up overlaps the painting of the first scene.
+ * 4. `thumbnail`: waits for the thumbnail file; ffprobe fills the probe from the MP4.
  *
  * Uploaded assets (`request.assets`): the background and logo images are decoded and scaled once
  * per render and drawn on every card (an undecodable image fails `rendering`, not retryable); the
- * music is checked with ffprobe while scenes are painted (an undecodable file fails `composing`,
- * not retryable) and mixed in the same single ffmpeg run (see `audioFilterGraph`).
+ * music is checked with ffprobe beside the other work (an undecodable file fails `composing`,
+ * not retryable, and stops the encode) and mixed in the same single ffmpeg run (see
+ * `audioFilterGraph`).
  *
- * Aborting the signal SIGKILLs every child at once, deletes the directory and resolves
- * `RenderCancelled`. Expected failures resolve `RenderFailed`; nothing is thrown.
- * `stageSeconds` holds each stage's wall time (narration and rendering overlap).
+ * Progress is reported in stage order (see {@link StageProgress}): `rendering` reaches 100 when
+ * every scene is painted or the encoder starts reporting, whichever is first; after that the
+ * `composing` percent (encoded seconds) covers the scenes still being painted just ahead of it.
+ *
+ * Aborting the signal SIGKILLs every child at once, stops painting, deletes the directory and
+ * resolves `RenderCancelled`. Expected failures resolve `RenderFailed`; nothing is thrown.
+ * `stageSeconds` holds each stage's wall time, except `rendering`: the painter's busy time
+ * (seconds inside the painter), as painting overlaps the other stages.
  */
 export class FfmpegVideoRenderer implements VideoRenderer {
   readonly #ffmpeg: BinaryLocation;
@@ -78,6 +103,7 @@ export class FfmpegVideoRenderer implements VideoRenderer {
   readonly #workRoot: string;
   readonly #logger: RendererLogger;
   readonly #threads: number;
+  readonly #framesAheadBytes: number;
   readonly #narrator: EspeakNarrator;
   #painter: CanvasScenePainter | undefined;
 
@@ -88,6 +114,7 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     this.#ffprobe = locateBinary(options.ffprobePath, '@ffprobe-installer/ffprobe', warn);
     this.#workRoot = options.workRoot;
     this.#threads = options.threads ?? 0;
+    this.#framesAheadBytes = options.framesAheadBytes ?? FRAMES_AHEAD_BYTES;
     this.#narrator = options.narrator ?? new EspeakNarrator();
   }
 
@@ -177,31 +204,27 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     const scenes = storyboard.scenes;
     const settings = VideoSpec.renderSettings(spec);
     const stageSeconds: Partial<Record<Stage, number>> = {};
-    const report = (progress: RenderProgress): void => {
-      if (halt.signal.aborted) return;
-      try {
-        options.onProgress(progress);
-      } catch (error) {
-        this.#logger.warn({ jobId: request.jobId, err: error }, 'onProgress threw');
-      }
-    };
-
-    // Rendering progress waits until narration has finished, so stages are reported in order.
-    let narrationOpen = spec.narration;
-    const heldBack: RenderProgress[] = [];
-    const reportRendering = (progress: RenderProgress): void => {
-      if (narrationOpen) heldBack.push(progress);
-      else report(progress);
-    };
+    const progress = new StageProgress(
+      (p) => {
+        if (halt.signal.aborted) return;
+        try {
+          options.onProgress(p);
+        } catch (error) {
+          this.#logger.warn({ jobId: request.jobId, err: error }, 'onProgress threw');
+        }
+      },
+      { holdRendering: spec.narration },
+    );
     let firstFailure: Failure | null = null;
     const fail = (failure: Failure): void => {
       firstFailure ??= failure;
       halt.abort();
+      void group.killAll();
     };
 
     const musicPath = request.assets?.musicPath ?? null;
     if (!spec.narration)
-      report({
+      progress.report({
         stage: 'narration',
         percent: 100,
         message: musicPath === null ? 'narration off: silent track' : 'narration off: music only',
@@ -217,70 +240,62 @@ export class FfmpegVideoRenderer implements VideoRenderer {
               retryable: probe.error.retryable,
             };
             fail(failure);
-            void group.killAll();
             return failure;
           });
-    const images = { logoPath: request.assets?.logoPath, backgroundPath: request.assets?.backgroundPath };
-    const painting = this.#paintScenes(scenes, settings, images, dir, halt.signal, reportRendering).then(
-      (result) => {
-        stageSeconds.rendering = result.seconds;
-        if (result.pngs.isErr()) {
-          fail(result.pngs.error);
-          void group.killAll();
-        }
-        return result.pngs;
-      },
-    );
-    const narration = this.#narrate(request, dir, group, report).then((result) => {
-      narrationOpen = false;
-      if (!spec.narration) return result.clips;
-      stageSeconds.narration = result.seconds;
-      if (result.clips.isErr()) fail(result.clips.error);
-      else {
-        report({ stage: 'narration', percent: 100, message: result.message });
-        for (const held of heldBack.splice(0)) report(held);
-      }
-      return result.clips;
+
+    // rendering: scenes are painted ahead of the encoder (during narration, if any), at most
+    // `framesAheadBytes` of raw frames at a time; the first one also makes the thumbnail.
+    const thumbnailPath = join(dir, 'thumbnail.jpg');
+    let thumbnail: Promise<Failure | null> = Promise.resolve({
+      stage: 'thumbnail',
+      message: 'no scene was painted',
+      retryable: false,
     });
-    const [pngs, clips, musicFailure] = await Promise.all([painting, narration, musicCheck]);
-    if (firstFailure) return err(firstFailure);
-    if (musicFailure) return err(musicFailure);
-    if (pngs.isErr()) return err(pngs.error);
-    if (clips.isErr()) return err(clips.error);
+    const painting = this.#startPainting(request, settings, halt.signal, progress, (canvas) => {
+      thumbnail = writeThumbnail(canvas, thumbnailPath);
+    });
+    void painting.done.then((failure) => {
+      if (failure !== null) fail(failure);
+    });
+
+    const narration = await this.#narrate(request, dir, group, progress);
+    if (spec.narration) stageSeconds.narration = narration.seconds;
+    if (narration.clips.isErr()) fail(narration.clips.error);
+    if (firstFailure !== null) return err(firstFailure);
     if (halt.signal.aborted) return err({ stage: 'rendering', message: 'render stopped', retryable: true });
+    const clips = narration.clips.isOk() ? narration.clips.value : [];
+    if (spec.narration) progress.report({ stage: 'narration', percent: 100, message: narration.message });
+    progress.narrationDone();
 
-    const timeline = planTimeline(
-      scenes,
-      spec.narration ? clips.value.map((c) => c.seconds) : null,
-      settings.fps,
-    );
+    const timeline = planTimeline(scenes, spec.narration ? clips.map((c) => c.seconds) : null, settings.fps);
 
-    // composing
+    // composing (the painter keeps going while ffmpeg encodes)
     let started = performance.now();
-    report({ stage: 'composing', percent: 0, message: `encoding ${timeline.totalSeconds.toFixed(1)} s` });
-    const audio = layoutNarrationTrack(
-      timeline,
-      scenes.map((_, i) => clips.value[i]?.audio ?? null),
-      clips.value.find((c) => c.audio)?.audio?.sampleRate ?? SILENT_SAMPLE_RATE,
-    );
-    if (!audio)
-      return err({ stage: 'composing', message: 'speech clips have mixed formats', retryable: false });
     const audioPath = join(dir, 'narration.wav');
     const subtitlesPath = join(dir, 'subtitles.vtt');
     const videoPath = join(dir, 'video.mp4');
     const cues = buildSubtitleCues(subtitleWindows(scenes, timeline, spec.narration));
-    // Without narration the music plays alone: no silent track is needed.
-    const narrationTrack = !spec.narration && musicPath !== null ? null : audioPath;
-    await Promise.all([
-      narrationTrack === null ? Promise.resolve() : writeFile(audioPath, audio),
-      writeFile(subtitlesPath, formatWebVtt(cues)),
-    ]);
+    let narrationTrack: string | null = null;
+    if (spec.narration) {
+      const audio = layoutNarrationTrack(
+        timeline,
+        scenes.map((_, i) => clips[i]?.audio ?? null),
+        clips.find((c) => c.audio)?.audio?.sampleRate ?? SILENT_SAMPLE_RATE,
+      );
+      if (!audio)
+        return err({ stage: 'composing', message: 'speech clips have mixed formats', retryable: false });
+      narrationTrack = audioPath;
+      await writeFile(audioPath, audio);
+    }
+    await writeFile(subtitlesPath, formatWebVtt(cues));
+    const encoding = `encoding ${timeline.totalSeconds.toFixed(1)} s`;
+    const paintedSoFar = (): string =>
+      `${painting.queue.painted} of ${scenes.length} scenes painted; the rest are painted as the encoder takes them`;
+    if (painting.queue.painted === scenes.length) progress.startComposing(encoding);
     const reader = new FfmpegProgressReader();
-    let lastPercent = 0;
     const composed = await group.run(
       binaries.ffmpeg,
       composeArgs({
-        scenePngs: pngs.value,
         audioWav: narrationTrack,
         music: musicPath,
         subtitlesVtt: cues.length > 0 ? subtitlesPath : null,
@@ -290,12 +305,13 @@ export class FfmpegVideoRenderer implements VideoRenderer {
         threads: this.#threads,
       }),
       {
+        stdin: painting.queue.frames(),
         onStdout: (chunk) => {
           for (const block of reader.push(chunk)) {
             const percent = progressPercent(block, timeline.totalSeconds);
-            if (percent <= lastPercent || percent >= 100) continue;
-            lastPercent = percent;
-            report({
+            if (percent <= 0 || percent >= 100) continue;
+            progress.startComposing(encoding, paintedSoFar());
+            progress.report({
               stage: 'composing',
               percent,
               message: `${(block.outTimeSeconds ?? 0).toFixed(1)} s encoded`,
@@ -304,27 +320,32 @@ export class FfmpegVideoRenderer implements VideoRenderer {
         },
       },
     );
+    stageSeconds.rendering = painting.queue.busySeconds;
+    if (firstFailure !== null) return err(firstFailure);
     const composeFailure = describeFailure(composed, 'ffmpeg (compose)');
-    if (composeFailure) return err({ stage: 'composing', ...composeFailure });
+    if (composeFailure) {
+      const musicFailure = await musicCheck;
+      return err(musicFailure ?? { stage: 'composing', ...composeFailure });
+    }
+    const musicFailure = await musicCheck;
+    if (musicFailure) return err(musicFailure);
+    if (painting.queue.painted !== scenes.length)
+      return err({ stage: 'rendering', message: 'not every scene was painted', retryable: true });
     stageSeconds.composing = secondsSince(started);
-    report({ stage: 'composing', percent: 100 });
+    progress.startComposing(encoding);
+    progress.report({ stage: 'composing', percent: 100 });
 
-    // thumbnail (and ffprobe beside it)
+    // thumbnail (made from the first scene while encoding) and ffprobe
     started = performance.now();
-    report({ stage: 'thumbnail', percent: 0 });
-    const thumbnailPath = join(dir, 'thumbnail.jpg');
-    const at = Math.min(1, timeline.totalSeconds / 2);
-    const [thumbnail, probe] = await Promise.all([
-      group.run(binaries.ffmpeg, thumbnailArgs(videoPath, thumbnailPath, at), { timeoutMs: 30_000 }),
+    progress.report({ stage: 'thumbnail', percent: 0 });
+    const [thumbnailFailure, probe] = await Promise.all([
+      thumbnail,
       probeVideo(group, binaries.ffprobe, videoPath),
     ]);
-    const thumbnailFailure = describeFailure(thumbnail, 'ffmpeg (thumbnail)');
-    if (thumbnailFailure) return err({ stage: 'thumbnail', ...thumbnailFailure });
-    if ((await fileSize(thumbnailPath)) === 0)
-      return err({ stage: 'thumbnail', message: 'ffmpeg wrote no thumbnail', retryable: false });
+    if (thumbnailFailure) return err(thumbnailFailure);
     if (probe.isErr()) return err({ stage: 'thumbnail', ...probe.error });
     stageSeconds.thumbnail = secondsSince(started);
-    report({ stage: 'thumbnail', percent: 100 });
+    progress.report({ stage: 'thumbnail', percent: 100 });
 
     let disposed: Promise<void> | undefined;
     return ok({
@@ -342,19 +363,19 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     request: RenderRequest,
     dir: string,
     group: ProcessGroup,
-    report: (progress: RenderProgress) => void,
+    progress: StageProgress,
   ): Promise<{ clips: Result<SpeechClip[], Failure>; seconds: number; message: string }> {
     const started = performance.now();
     const { spec, storyboard } = request;
     if (!spec.narration) return { clips: ok([]), seconds: 0, message: 'narration off' };
     const total = storyboard.scenes.length;
-    report({ stage: 'narration', percent: 0, message: `speaking ${total} scenes (${spec.voice})` });
+    progress.report({ stage: 'narration', percent: 0, message: `speaking ${total} scenes (${spec.voice})` });
     const result = await this.#narrator.synthesize(
       { texts: storyboard.scenes.map((s) => s.narration), voice: spec.voice, outDir: dir },
       group,
       (done) => {
         if (done < total)
-          report({
+          progress.report({
             stage: 'narration',
             percent: Math.floor((done / total) * 100),
             message: `scene ${done}/${total}`,
@@ -366,50 +387,68 @@ export class FfmpegVideoRenderer implements VideoRenderer {
     return { clips, seconds: secondsSince(started), message: `${speech.toFixed(1)} s of speech` };
   }
 
-  /** Paints each scene to `scene-<n>.png` (over the uploaded images, if any); stops early when `halt` fires. */
-  async #paintScenes(
-    scenes: readonly Scene[],
+  /**
+   * Starts painting the scenes (over the uploaded images, if any) into a {@link SceneFrameQueue}
+   * of raw frames for the encoder's stdin, at most `framesAheadBytes` ahead of it.
+   * `onFirstScene` gets the first scene's canvas (for the thumbnail). `done` resolves with the
+   * failure that stopped painting (an undecodable image, a painter error), or `null`.
+   */
+  #startPainting(
+    request: RenderRequest,
     size: { width: number; height: number },
-    images: { logoPath: string | undefined; backgroundPath: string | undefined },
-    dir: string,
     halt: AbortSignal,
-    report: (progress: RenderProgress) => void,
-  ): Promise<{ pngs: Result<string[], Failure>; seconds: number }> {
-    const started = performance.now();
-    report({
-      stage: 'rendering',
-      percent: 0,
-      message: `painting ${scenes.length} scenes at ${size.width}x${size.height}`,
-    });
-    const paths: string[] = [];
+    progress: StageProgress,
+    onFirstScene: (canvas: Canvas) => void,
+  ): { queue: SceneFrameQueue; done: Promise<Failure | null> } {
+    const scenes = request.storyboard.scenes;
+    const images = { logoPath: request.assets?.logoPath, backgroundPath: request.assets?.backgroundPath };
     let assets: SceneAssets | undefined;
-    if (images.logoPath !== undefined || images.backgroundPath !== undefined) {
-      const loaded = await loadSceneAssets(images, size);
-      if (loaded.isErr())
-        return { pngs: err({ stage: 'rendering', ...loaded.error }), seconds: secondsSince(started) };
-      assets = loaded.value;
-    }
-    try {
-      this.#painter ??= new CanvasScenePainter();
-      for (const scene of scenes) {
-        if (halt.aborted) break;
-        const png = await this.#painter.paint({
+    const queue = new SceneFrameQueue({
+      count: scenes.length,
+      maxAhead: Math.floor(this.#framesAheadBytes / sceneFrameBytes(size)),
+      paint: (index) => {
+        const scene = scenes[index];
+        if (scene === undefined) throw new Error(`no scene ${index}`);
+        this.#painter ??= new CanvasScenePainter();
+        const canvas = this.#painter.paint({
           scene,
-          sceneNumber: scene.index + 1,
+          sceneNumber: index + 1,
           sceneCount: scenes.length,
           width: size.width,
           height: size.height,
           ...(assets !== undefined ? { assets } : {}),
         });
-        const path = join(dir, `scene-${String(scene.index).padStart(3, '0')}.png`);
-        await writeFile(path, png);
-        paths.push(path);
-        report({ stage: 'rendering', percent: Math.floor((paths.length / scenes.length) * 100) });
+        if (index === 0) onFirstScene(canvas);
+        return rgbaPixels(canvas);
+      },
+      onPainted: (painted, count) =>
+        progress.report({ stage: 'rendering', percent: Math.floor((painted / count) * 100) }),
+    });
+    const stop = (): void => queue.stop();
+    halt.addEventListener('abort', stop, { once: true });
+    if (halt.aborted) queue.stop();
+    progress.report({
+      stage: 'rendering',
+      percent: 0,
+      message: `painting ${scenes.length} scenes at ${size.width}x${size.height}`,
+    });
+    const done = (async (): Promise<Failure | null> => {
+      try {
+        if (images.logoPath !== undefined || images.backgroundPath !== undefined) {
+          const loaded = await loadSceneAssets(images, size);
+          if (loaded.isErr()) {
+            queue.stop();
+            return { stage: 'rendering', ...loaded.error };
+          }
+          assets = loaded.value;
+        }
+        await queue.start();
+        return queue.failure === undefined ? null : fsFailure('rendering', 'painting failed', queue.failure);
+      } finally {
+        halt.removeEventListener('abort', stop);
       }
-    } catch (error) {
-      return { pngs: err(fsFailure('rendering', 'painting failed', error)), seconds: secondsSince(started) };
-    }
-    return { pngs: ok(paths), seconds: secondsSince(started) };
+    })();
+    return { queue, done };
   }
 
   /** Runs `ffmpeg -version` and `ffprobe -version` (5 s timeout each) and reports their first lines. */
@@ -488,11 +527,13 @@ const secondsSince = (started: number): number => Math.round(performance.now() -
 
 const safeName = (id: string): string => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'job';
 
-async function fileSize(path: string): Promise<number> {
+/** Writes the thumbnail JPEG of the first scene; resolves with the failure, or `null`. */
+async function writeThumbnail(canvas: Canvas, path: string): Promise<Failure | null> {
   try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
+    await writeFile(path, await thumbnailJpeg(canvas));
+    return null;
+  } catch (error) {
+    return fsFailure('thumbnail', 'cannot write the thumbnail', error);
   }
 }
 

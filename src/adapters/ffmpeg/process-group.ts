@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 /** How a child process ended. Output tails are the last few KB of text. */
 export type ProcessOutcome =
@@ -19,8 +20,14 @@ export type ProcessOutcome =
 
 /** Options of one run. */
 export interface RunOptions {
-  /** Written to the child's stdin, which is then closed. Without it stdin is ignored. */
-  readonly stdin?: string;
+  /**
+   * Written to the child's stdin, which is then closed; without it stdin is ignored. An async
+   * iterable is streamed chunk by chunk with backpressure (the next chunk is pulled only when the
+   * pipe has drained). If the iterable throws, the child is SIGKILLed before its stdin closes, so
+   * it never sees a cut-short input as a complete one; if the child exits first, the iterable is
+   * closed (`return()`), which stops its producer.
+   */
+  readonly stdin?: string | AsyncIterable<Uint8Array>;
   /** Called with each stdout chunk (UTF-8). */
   readonly onStdout?: (chunk: string) => void;
   /** Keep the whole stdout in the outcome (for small outputs such as ffprobe JSON). */
@@ -96,7 +103,8 @@ export class ProcessGroup {
       child.stdin?.on('error', () => {
         /* EPIPE when the child exits before reading its input: the exit code tells the story. */
       });
-      if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+      if (typeof options.stdin === 'string') child.stdin?.end(options.stdin);
+      else if (options.stdin !== undefined && child.stdin) void pump(options.stdin, child.stdin, child);
       child.on('error', (error) => {
         if (child.pid === undefined) finish(spawnError(error));
       });
@@ -132,6 +140,41 @@ export class ProcessGroup {
     ]);
     clearTimeout(timer);
   }
+}
+
+/** Streams `source` into `sink` with backpressure; see {@link RunOptions.stdin}. Never rejects. */
+async function pump(source: AsyncIterable<Uint8Array>, sink: Writable, child: ChildProcess): Promise<void> {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    while (!sink.destroyed) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        finished = true;
+        sink.end();
+        return;
+      }
+      if (sink.destroyed) return;
+      if (!sink.write(next.value)) await drainedOrClosed(sink);
+    }
+  } catch {
+    child.kill('SIGKILL');
+    sink.destroy();
+  } finally {
+    if (!finished) await iterator.return?.(undefined).catch(() => undefined);
+  }
+}
+
+function drainedOrClosed(sink: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    sink.on('close', done);
+  });
 }
 
 function spawnError(error: unknown): ProcessOutcome {

@@ -56,6 +56,7 @@ interface ProbeStream {
   width?: number;
   height?: number;
   duration?: string;
+  nb_frames?: string;
 }
 
 /** ffprobe of `file`, run by the test itself. */

@@ -102,11 +102,36 @@ describe('FfmpegVideoRenderer', () => {
     expect(probe.streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual(['aac']);
     const planned = request.storyboard.scenes.reduce((sum, s) => sum + s.estimatedSeconds, 0);
     expect(Math.abs(Number(probe.format.duration) - planned)).toBeLessThan(0.2);
+    const timeline = planTimeline(request.storyboard.scenes, null, 15);
+    expect(Number(probe.streams.find((s) => s.codec_type === 'video')?.nb_frames)).toBe(timeline.totalFrames);
     expect(existsSync(join(dirname(video.videoPath), 'speech-0.wav'))).toBe(false);
     expect(events[0]).toMatchObject({ stage: 'narration', percent: 100 });
     expect(video.stageSeconds.narration).toBeUndefined();
     await video.dispose();
   }, 60_000);
+
+  it('streams many scenes with one frame painted ahead: every frame encoded, progress in order', async () => {
+    const workRoot = freshWorkRoot();
+    // One frame ahead at most: the painter waits for the encoder after every scene.
+    const renderer = new FfmpegVideoRenderer({ workRoot, framesAheadBytes: 1 });
+    const request = makeRequest({
+      context: LONG_CONTEXT,
+      quality: 'preview',
+      narration: false,
+      maxDurationSeconds: 300,
+    });
+    const { events, onProgress } = progressLog();
+
+    const video = (await renderer.render(request, { signal: live(), onProgress }))._unsafeUnwrap();
+
+    expect(request.storyboard.scenes.length).toBeGreaterThan(4);
+    const timeline = planTimeline(request.storyboard.scenes, null, 15);
+    const stream = ffprobe(video.videoPath).streams.find((s) => s.codec_type === 'video');
+    expect(Number(stream?.nb_frames)).toBe(timeline.totalFrames);
+    expect(video.probe.durationSeconds).toBeCloseTo(timeline.totalSeconds, 1);
+    expectOrderedProgress(events, ['narration', 'rendering', 'composing', 'thumbnail']);
+    await video.dispose();
+  }, 120_000);
 
   it('renders 9:16 as a portrait frame', async () => {
     const renderer = new FfmpegVideoRenderer({ workRoot: freshWorkRoot() });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { composeArgs, composeFilterGraph } from '../../../src/adapters/ffmpeg/compose-command.js';
+import {
+  composeArgs,
+  composeFilterGraph,
+  FADE_FRAME_X264_OPTIONS,
+  fadeZones,
+} from '../../../src/adapters/ffmpeg/compose-command.js';
 import { parseFrameRate, parseProbeJson } from '../../../src/adapters/ffmpeg/ffprobe.js';
 import { describeFailure } from '../../../src/adapters/ffmpeg/process-group.js';
 import { planTimeline, TIMELINE_RULES } from '../../../src/adapters/ffmpeg/timeline.js';
@@ -56,17 +61,33 @@ describe('compose command', () => {
   const settings = { width: 1280, height: 720, fps: 30, preset: 'veryfast', crf: 23, audioBitrateKbps: 128 };
 
   it('loops each still for its exact frame count with fades, and never adds an fps filter', () => {
-    const graph = composeFilterGraph(timeline, 3);
-    expect(graph).toContain('[0:v]format=yuv420p,loop=loop=119:size=1:start=0');
-    expect(graph).toContain('fade=t=out:s=212:n=9');
-    expect(graph).toContain('[v0][v1][v2]concat=n=3:v=1:a=0[vout]');
-    expect(graph).toContain('[3:a]dynaudnorm');
+    const graph = composeFilterGraph(timeline, { video: 2, narration: 0, music: null });
+    expect(graph).toContain('[2:v]split=3[s0][s1][s2];');
+    expect(graph).toContain('[s0]trim=start_frame=0:end_frame=1,format=yuv420p,split=3[fi0][st0][fo0]');
+    expect(graph).toContain('[fi0]loop=loop=5:size=1:start=0,setpts=N/(30*TB),fade=t=in:s=0:n=6[a0]');
+    expect(graph).toContain('[st0]loop=loop=107:size=1:start=0,setpts=N/(30*TB)[b0]');
+    expect(graph).toContain('[fo0]loop=loop=5:size=1:start=0,setpts=N/(30*TB),fade=t=out:s=0:n=6[c0]');
+    expect(graph).toContain('[s2]trim=start_frame=2:end_frame=3,format=yuv420p');
+    expect(graph).toContain('[a0][b0][c0][a1][b1][c1][a2][b2][c2]concat=n=9:v=1:a=0[vout]');
+    expect(graph).toContain('[0:a]dynaudnorm');
     expect(graph).not.toMatch(/(^|[,;\]])fps=/);
+    // Only fade frames pass through `fade`; the segments add up to the timeline's frames.
+    expect(graph).not.toMatch(/\[st\d+\][^;]*fade=/);
+    const frames = [...graph.matchAll(/loop=loop=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]) + 1, 0);
+    expect(frames).toBe(timeline.totalFrames);
+  });
+
+  it('fades a slot too short for 2-frame segments in one chain, and needs no split for one scene', () => {
+    const short = planTimeline([{ estimatedSeconds: 1 }], null, 6); // 6 frames, 1-frame fades
+    const graph = composeFilterGraph(short, { video: 0, narration: null, music: null });
+    expect(graph).toBe(
+      '[0:v]trim=start_frame=0:end_frame=1,format=yuv420p,loop=loop=5:size=1:start=0,setpts=N/(6*TB),' +
+        'fade=t=in:s=0:n=1,fade=t=out:s=5:n=1[v0];[v0]concat=n=1:v=1:a=0[vout]',
+    );
   });
 
   it('encodes h264/yuv420p + mono aac + mov_text with faststart and progress on stdout', () => {
     const args = composeArgs({
-      scenePngs: ['a.png', 'b.png', 'c.png'],
       audioWav: 'n.wav',
       subtitlesVtt: 's.vtt',
       output: 'out.mp4',
@@ -74,10 +95,34 @@ describe('compose command', () => {
       settings,
     }).join(' ');
     expect(args).toContain('-progress pipe:1 -nostats');
-    expect(args).toContain('-map 4:s -c:s mov_text');
-    expect(args).toContain('-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p');
+    expect(args).toContain(
+      '-i n.wav -i s.vtt -f rawvideo -pix_fmt rgba -video_size 1280x720 -framerate 30 -i pipe:0',
+    );
+    expect(args).toContain('-map [vout] -map [aout] -map 1:s -c:s mov_text');
+    expect(args).toContain(`-c:v libx264 -x264-params zones=${fadeZones(timeline)} -preset veryfast -crf 23`);
+    expect(args).toContain('-pix_fmt yuv420p');
     expect(args).toContain('-c:a aac -b:a 128k -ac 1');
     expect(args).toContain('-movflags +faststart out.mp4');
+  });
+
+  it('gives fade frames cheaper x264 analysis: one zone per run of fade frames', () => {
+    // Frames 120, 221 and 150 with 6-frame fades: a scene's fade-out runs into the next fade-in.
+    expect(fadeZones(timeline)).toBe(
+      ['0,5', '114,125', '335,346', '485,490'].map((r) => `${r},${FADE_FRAME_X264_OPTIONS}`).join('/'),
+    );
+    expect(FADE_FRAME_X264_OPTIONS).not.toMatch(/:/); // ':' would split ffmpeg's -x264-params
+  });
+
+  it('without narration or music maps generated silence, exactly the video long, with no filter', () => {
+    const args = composeArgs({ audioWav: null, subtitlesVtt: null, output: 'out.mp4', timeline, settings });
+    const line = args.join(' ');
+    expect(line).toContain(
+      `-f lavfi -t ${timeline.totalSeconds.toFixed(3)} -i anullsrc=r=44100:cl=mono -f rawvideo`,
+    );
+    expect(line).toContain('-map [vout] -map 0:a -c:v libx264');
+    expect(line).not.toContain('dynaudnorm');
+    expect(line).not.toContain('[aout]');
+    expect(line).toContain('[1:v]split=3');
   });
 });
 

@@ -7,7 +7,7 @@ import { planTimeline } from '../../../src/adapters/ffmpeg/timeline.js';
 const scenes = [{ estimatedSeconds: 4 }, { estimatedSeconds: 6 }];
 const timeline = planTimeline(scenes, null, 30); // 10 s
 const settings = { width: 1280, height: 720, fps: 30, preset: 'veryfast', crf: 23, audioBitrateKbps: 128 };
-const base = { scenePngs: ['a.png', 'b.png'], output: 'out.mp4', timeline, settings } as const;
+const base = { output: 'out.mp4', timeline, settings } as const;
 
 /** The value following `flag` in `args` at each occurrence. */
 const inputsOf = (args: string[]): string[] =>
@@ -17,31 +17,33 @@ const graphOf = (args: string[]): string => args[args.indexOf('-filter_complex')
 describe('compose command with music', () => {
   it('reads the music looped and cut at the video length, after the narration, before the subtitles', () => {
     const args = composeArgs({ ...base, audioWav: 'n.wav', music: 'm.mp3', subtitlesVtt: 's.vtt' });
-    expect(inputsOf(args)).toEqual(['a.png', 'b.png', 'n.wav', 'm.mp3', 's.vtt']);
+    expect(inputsOf(args)).toEqual(['n.wav', 'm.mp3', 's.vtt', 'pipe:0']);
     expect(args.join(' ')).toContain('-stream_loop -1 -t 10.000 -i m.mp3');
-    expect(args.join(' ')).toContain('-map 4:s -c:s mov_text');
+    expect(args.join(' ')).toContain('-map 2:s -c:s mov_text');
     const graph = graphOf(args);
-    expect(graph).toContain('[2:a]dynaudnorm');
-    expect(graph).toContain('[3:a]aresample=44100');
+    expect(graph).toContain('[3:v]split=2');
+    expect(graph).toContain('[0:a]dynaudnorm');
+    expect(graph).toContain('[1:a]aresample=44100');
     expect(graph).toContain('[bed][key]sidechaincompress=');
     expect(args.join(' ')).toContain('-map [vout] -map [aout]');
   });
 
   it('plays the music alone (no narration input) when there is no narration track', () => {
     const args = composeArgs({ ...base, audioWav: null, music: 'm.ogg', subtitlesVtt: 's.vtt' });
-    expect(inputsOf(args)).toEqual(['a.png', 'b.png', 'm.ogg', 's.vtt']);
-    expect(args.join(' ')).toContain('-map 3:s');
+    expect(inputsOf(args)).toEqual(['m.ogg', 's.vtt', 'pipe:0']);
+    expect(args.join(' ')).toContain('-map 1:s');
+    expect(args.join(' ')).not.toContain('anullsrc');
     const graph = graphOf(args);
-    expect(graph).toContain('[2:a]aresample=44100');
+    expect(graph).toContain('[0:a]aresample=44100');
     expect(graph).not.toContain('sidechaincompress');
     expect(graph).not.toContain('volume=');
   });
 
   it('keeps the narration-only graph and inputs unchanged without music', () => {
     const args = composeArgs({ ...base, audioWav: 'n.wav', subtitlesVtt: null });
-    expect(inputsOf(args)).toEqual(['a.png', 'b.png', 'n.wav']);
+    expect(inputsOf(args)).toEqual(['n.wav', 'pipe:0']);
     expect(args).not.toContain('-stream_loop');
-    expect(graphOf(args)).toMatch(/\[2:a\]dynaudnorm=f=150:g=15:p=0\.9:m=8,aresample=44100\[aout\]$/);
+    expect(graphOf(args)).toMatch(/\[0:a\]dynaudnorm=f=150:g=15:p=0\.9:m=8,aresample=44100\[aout\]$/);
   });
 });
 
