@@ -57,6 +57,7 @@ import { GetBatch } from '../application/get-batch.js';
 import { IdempotentExecution } from '../application/idempotent-execution.js';
 import { SubmitBatch } from '../application/submit-batch.js';
 import type { Config } from '../config/config.js';
+import type { VideoRenderer } from '../ports/video-renderer.js';
 import type { Logger } from '../ports/logger.js';
 import { Worker } from '../worker/worker.js';
 import { registerRetention } from './register-retention.js';
@@ -236,7 +237,27 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
 
-  let rendererHealth: { at: number; result: HealthResult } | null = null;
+  // One renderer check at a time, reused for RENDERER_HEALTH_TTL_MS from when it began.
+  let rendererHealth: { at: number; result: Promise<HealthResult> } | null = null;
+  const checkRenderer = (renderer: VideoRenderer): Promise<HealthResult> => {
+    if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS)
+      return rendererHealth.result;
+    const result = renderer.check().then((h): HealthResult => ({
+      status: h.ok ? 'up' : 'down',
+      detail: {
+        ffmpeg: h.ffmpeg,
+        ffprobe: h.ffprobe,
+        ...(h.detail !== undefined ? { error: h.detail } : {}),
+      },
+    }));
+    const entry = { at: Date.now(), result };
+    rendererHealth = entry;
+    // A check that threw is not reused (the health hook reports it as down this once).
+    result.catch(() => {
+      if (rendererHealth === entry) rendererHealth = null;
+    });
+    return result;
+  };
   c.register(T.renderer, {
     lifetime: 'singleton',
     factory: async () => {
@@ -254,21 +275,10 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       if (config.worker.concurrency > 0) await renderer.load();
       return renderer;
     },
-    health: async (renderer): Promise<HealthResult> => {
-      if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS)
-        return rendererHealth.result;
-      const h = await renderer.check();
-      const result: HealthResult = {
-        status: h.ok ? 'up' : 'down',
-        detail: {
-          ffmpeg: h.ffmpeg,
-          ffprobe: h.ffprobe,
-          ...(h.detail !== undefined ? { error: h.detail } : {}),
-        },
-      };
-      rendererHealth = { at: Date.now(), result };
-      return result;
-    },
+    // The first readiness probe needs this check (two process spawns, and the adapter's load where
+    // no worker runs): begin it now, beside the other services' start, without waiting for it.
+    start: (renderer) => void checkRenderer(renderer).catch(() => undefined),
+    health: (renderer) => checkRenderer(renderer),
   });
 
   c.register(T.diskSpace, {

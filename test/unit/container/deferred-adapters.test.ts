@@ -9,6 +9,7 @@ import { createContainer, MEDIA_SAMPLE_BYTES } from '../../../src/container/comp
 import { DeferredMediaTypeDetector } from '../../../src/container/deferred-media-type-detector.js';
 import { DeferredVideoRenderer } from '../../../src/container/deferred-video-renderer.js';
 import { T } from '../../../src/container/tokens.js';
+import { createTestApp } from '../../support/http-app.js';
 import type { RenderRequest, RendererHealth, VideoRenderer } from '../../../src/ports/video-renderer.js';
 
 const PNG = Uint8Array.from([
@@ -98,32 +99,44 @@ describe('DeferredVideoRenderer', () => {
   });
 });
 
-describe('composition root: the renderer is loaded where a worker runs', () => {
+describe('composition root: where a worker runs, the renderer is loaded while constructing', () => {
   let dataDir = '';
   afterEach(async () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  for (const [concurrency, loaded] of [
-    ['0', false],
-    ['1', true],
-  ] as const) {
-    it(`WORKER_CONCURRENCY=${concurrency}: loaded at construction is ${String(loaded)}`, async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-deferred-'));
-      const config = loadConfig({
-        APP_ENV: 'test',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        WORKER_CONCURRENCY: concurrency,
-      });
-      const container = createContainer(config);
-      try {
-        const renderer = await container.resolve(T.renderer);
-        expect(renderer).toBeInstanceOf(DeferredVideoRenderer);
-        expect((renderer as DeferredVideoRenderer).loaded).toBe(loaded);
-      } finally {
-        await container.stop();
-      }
+  it('WORKER_CONCURRENCY=1: the adapter is loaded before the renderer is handed out', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-deferred-'));
+    const config = loadConfig({
+      APP_ENV: 'test',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      WORKER_CONCURRENCY: '1',
     });
-  }
+    const container = createContainer(config);
+    try {
+      const renderer = await container.resolve(T.renderer);
+      expect(renderer).toBeInstanceOf(DeferredVideoRenderer);
+      expect((renderer as DeferredVideoRenderer).loaded).toBe(true);
+      expect(await (renderer as DeferredVideoRenderer).load()).not.toBeInstanceOf(DeferredVideoRenderer);
+    } finally {
+      await container.stop();
+    }
+  });
+});
+
+describe('composition root: the renderer check begins at start-up and is shared', () => {
+  it('where no worker runs, start() loads the renderer and checks it once for the first health reads', async () => {
+    const t = await createTestApp();
+    try {
+      const renderer = (await t.container.resolve(T.renderer)) as DeferredVideoRenderer;
+      // Begun by the start hook, before any health request.
+      expect(renderer.loaded).toBe(true);
+      const [first, second] = await Promise.all([t.container.health(), t.container.health()]);
+      expect(first['VideoRenderer']).toMatchObject({ status: 'up' });
+      expect(second['VideoRenderer']?.detail).toBe(first['VideoRenderer']?.detail);
+    } finally {
+      await t.close();
+    }
+  });
 });
