@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ config: redactConfig(config) }, 'configuration');
+  // Begin the health checks the first readiness probe runs, while the app is built: the renderer's
+  // (two process spawns, and the FFmpeg adapter's load where no worker runs) is reused from here.
+  void container.health();
 
   const bootstrap = await (
     await container.resolve(T.ensureBootstrapApiKey)

@@ -275,9 +275,6 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       if (config.worker.concurrency > 0) await renderer.load();
       return renderer;
     },
-    // The first readiness probe needs this check (two process spawns, and the adapter's load where
-    // no worker runs): begin it now, beside the other services' start, without waiting for it.
-    start: (renderer) => void checkRenderer(renderer).catch(() => undefined),
     health: (renderer) => checkRenderer(renderer),
   });
 

@@ -13,8 +13,8 @@ import type {
  * gives it a `load` function that imports the FFmpeg adapter (and with it @napi-rs/canvas and
  * the narrator: about 30 MB RSS and 100–250 ms of CPU). A process that runs the worker calls
  * {@link DeferredVideoRenderer.load} while starting, so a broken install still fails start-up;
- * elsewhere the first check loads it (the composition root begins one in the background at
- * start-up, off the path of the other services), and a process never checked never loads it.
+ * elsewhere the first check loads it (`src/main.ts` begins the health checks while it builds the
+ * app), and a process never checked never loads it.
  *
  * `load` runs at most once at a time; a failed load is retried on the next call.
  */

@@ -125,14 +125,14 @@ describe('composition root: where a worker runs, the renderer is loaded while co
   });
 });
 
-describe('composition root: the renderer check begins at start-up and is shared', () => {
-  it('where no worker runs, start() loads the renderer and checks it once for the first health reads', async () => {
+describe('composition root: where no worker runs, the renderer waits for its first check', () => {
+  it('is not loaded by start(); concurrent health reads share one check', async () => {
     const t = await createTestApp();
     try {
       const renderer = (await t.container.resolve(T.renderer)) as DeferredVideoRenderer;
-      // Begun by the start hook, before any health request.
-      expect(renderer.loaded).toBe(true);
+      expect(renderer.loaded).toBe(false);
       const [first, second] = await Promise.all([t.container.health(), t.container.health()]);
+      expect(renderer.loaded).toBe(true);
       expect(first['VideoRenderer']).toMatchObject({ status: 'up' });
       expect(second['VideoRenderer']?.detail).toBe(first['VideoRenderer']?.detail);
     } finally {
