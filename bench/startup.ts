@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,19 @@ interface StartSample {
   readonly rss: number;
   /** Peak RSS during start-up (VmHWM), bytes. */
   readonly peakRss: number;
+  /** CPU time of the server process (all threads, user + system) from spawn to ready, ms. */
+  readonly cpuMs: number;
+}
+
+/** User + system CPU of `pid` (every thread) from /proc, in ms; NaN when unreadable. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts the built server with `env`, waits for readiness, samples memory, stops it. */
@@ -41,17 +55,25 @@ async function startOnce(env: Record<string, string>): Promise<StartSample> {
   const server = await spawnNode([BUILT_MAIN], env, { timeoutMs: 120_000 });
   try {
     let readyMs = Number.NaN;
+    let cpuMs = Number.NaN;
     for (let i = 0; i < 2_000; i += 1) {
       const res = await fetch(`${server.baseUrl}/api/v1/system/health/ready`).catch(() => null);
       await res?.arrayBuffer();
       if (res?.status === 200) {
         readyMs = performance.now() - t0;
+        cpuMs = cpuMsOf(server.pid);
         break;
       }
       await sleep(5);
     }
     await sleep(200);
-    return { listeningMs: server.readyMs, readyMs, rss: rssOf(server.pid), peakRss: rssOf(server.pid, true) };
+    return {
+      listeningMs: server.readyMs,
+      readyMs,
+      rss: rssOf(server.pid),
+      peakRss: rssOf(server.pid, true),
+      cpuMs,
+    };
   } finally {
     await server.stop();
   }
@@ -119,12 +141,13 @@ export async function runStartup(options: { quick: boolean; rssUnderLoadBytes?: 
       readyMs: median(samples.map((s) => s.readyMs)),
       rss: median(samples.map((s) => s.rss)),
       peakRss: median(samples.map((s) => s.peakRss)),
+      cpuMs: median(samples.map((s) => s.cpuMs)),
     });
     const row = (metric: string, samples: StartSample[], limitMs: number | null): Row => {
       const s = summary(samples);
       return {
         metric,
-        framecast: `${fmt.s(s.readyMs / 1000)} (listening ${fmt.s(s.listeningMs / 1000)})`,
+        framecast: `${fmt.s(s.readyMs / 1000)} (listening ${fmt.s(s.listeningMs / 1000)}, CPU ${fmt.s(s.cpuMs / 1000)})`,
         reference: fmt.s(bareMs / 1000),
         ratio: fmt.ratio(s.readyMs / bareMs),
         target: limitMs === null ? '—' : `< ${fmt.s(limitMs / 1000).replace('.00', '')}`,
@@ -165,7 +188,7 @@ export async function runStartup(options: { quick: boolean; rssUnderLoadBytes?: 
       rows,
       notes: [
         'Reference: a bare Fastify 5 process (plain ESM JavaScript, one route) from spawn to its listening line, measured in the same run: the floor of Node + Fastify start-up on this machine at this load.',
-        `Time from spawn to the first 200 of \`/api/v1/system/health/ready\` (polled every 5 ms), with the time to the "listening on" line in brackets; medians of ${runs} run(s). RSS from /proc once ready (peak = VmHWM).`,
+        `Time from spawn to the first 200 of \`/api/v1/system/health/ready\` (polled every 5 ms), with the time to the "listening on" line and the server's CPU time (all threads, user + system, from /proc: less sensitive to the machine's load than wall time) in brackets; medians of ${runs} run(s). RSS from /proc once ready (peak = VmHWM).`,
         'Embedded: PGlite + disk storage + in-process events, APP_ENV=test, default worker (1 slot). Production adapters: PostgreSQL (migrations run on the first start), Redis, S3 (s3rver on loopback), APP_ENV=production, WORKER_CONCURRENCY=0.',
       ],
     };

@@ -2,7 +2,7 @@ import { redactConfig } from './config/config.js';
 import { createContainer } from './container/composition-root.js';
 import { T } from './container/tokens.js';
 import { buildApp } from './http/app.js';
-import { exitOnFatal, exitOnSignals, loadConfigOrExit } from './process-entry.js';
+import { exitOnFatal, exitOnSignals, loadConfigOrExit, startFailure } from './process-entry.js';
 
 /**
  * The Framecast server: API and (unless `WORKER_CONCURRENCY=0`) the in-process worker.
@@ -19,11 +19,14 @@ async function main(): Promise<void> {
   try {
     await container.start();
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
+    logger.error(startFailure(error), 'start-up failed');
     await container.stop().catch(() => undefined);
     process.exit(1);
   }
   logger.info({ config: redactConfig(config) }, 'configuration');
+  // Begin the health checks the first readiness probe runs, while the app is built: the renderer's
+  // (two process spawns, and the FFmpeg adapter's load where no worker runs) is reused from here.
+  void container.health();
 
   const bootstrap = await (
     await container.resolve(T.ensureBootstrapApiKey)

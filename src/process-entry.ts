@@ -53,6 +53,17 @@ export function exitOnSignals(options: {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/**
+ * The log fields of a failed container start: `err`, the message, and when several services
+ * failed independently (the container starts them concurrently), `errors` with each message.
+ */
+export function startFailure(error: unknown): { err: string; errors?: string[] } {
+  const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+  return error instanceof AggregateError
+    ? { err: message(error), errors: error.errors.map(message) }
+    : { err: message(error) };
+}
+
 /** The last resort of an entry point's `main()`: prints the error and exits 1. */
 export function exitOnFatal(error: unknown): never {
   process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

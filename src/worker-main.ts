@@ -1,6 +1,6 @@
 import { createContainer } from './container/composition-root.js';
 import { T } from './container/tokens.js';
-import { exitOnFatal, exitOnSignals, loadConfigOrExit } from './process-entry.js';
+import { exitOnFatal, exitOnSignals, loadConfigOrExit, startFailure } from './process-entry.js';
 
 /**
  * `npm run worker`: a worker process without the HTTP API, for scaling rendering out
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     await container.start();
     process.stdout.write(`Framecast worker ${worker.id} running with ${config.worker.concurrency} slot(s)\n`);
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker start-up failed');
+    logger.error(startFailure(error), 'worker start-up failed');
     await container.stop().catch(() => undefined);
     process.exit(1);
   }

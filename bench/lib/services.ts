@@ -61,8 +61,9 @@ export async function postgresVersion(): Promise<string> {
 let built = false;
 
 /**
- * Builds `dist/` once per process (`tsc -p tsconfig.build.json`). Type errors elsewhere in the
- * checkout do not stop tsc from emitting, so a failed exit with `dist/src/main.js` present only warns.
+ * Builds `dist/` once per process, as `npm run build` does: `tsc -p tsconfig.build.json`, then
+ * scripts/bundle.ts (the bundled entry points). Type errors elsewhere in the checkout do not stop
+ * tsc from emitting, so a failed exit with `dist/src/main.js` present only warns.
  * Set `BENCH_SKIP_BUILD=1` to use an existing build.
  */
 export function ensureBuilt(): void {
@@ -83,6 +84,12 @@ export function ensureBuilt(): void {
     if (!existsSync(BUILT_MAIN)) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
     process.stderr.write('bench: tsc reported type errors but emitted dist/; continuing with that build\n');
   }
+  // `npm run build`'s second step: the bundled entry points the service runs (scripts/bundle.ts).
+  const bundled = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bundle.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (bundled.status !== 0) throw new Error(`bundling failed:\n${bundled.stdout}${bundled.stderr}`);
   built = true;
 }
 

@@ -3,21 +3,14 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/postgres/database.js';
-import { FfmpegVideoRenderer } from '../adapters/ffmpeg/ffmpeg-video-renderer.js';
-import { DiskObjectStorage } from '../adapters/fs/disk-object-storage.js';
 import { FsScratchFiles } from '../adapters/fs/fs-scratch-files.js';
-import { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
-import { ClerkIdentityVerifier } from '../adapters/clerk/clerk-identity-verifier.js';
+import type { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
 import { InMemoryCache } from '../adapters/memory/in-memory-cache.js';
 import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js';
 import { InProcessWorkSignal } from '../adapters/memory/in-process-work-signal.js';
 import { createPinoLogger } from '../adapters/pino/pino-logger.js';
-import { connectWithRetry, describePostgres } from '../adapters/postgres/connect-with-retry.js';
-import {
-  createPostgresDatabase,
-  type PostgresDatabaseHandle,
-} from '../adapters/postgres/postgres-database.js';
-import { PostgresWorkSignal } from '../adapters/postgres/postgres-work-signal.js';
+import type { PostgresDatabaseHandle } from '../adapters/postgres/postgres-database.js';
+import type { PostgresWorkSignal } from '../adapters/postgres/postgres-work-signal.js';
 import { KyselyApiKeyRepository } from '../adapters/postgres/kysely-api-key-repository.js';
 import { KyselyJobEventRepository } from '../adapters/postgres/kysely-job-event-repository.js';
 import { KyselyJobRepository } from '../adapters/postgres/kysely-job-repository.js';
@@ -36,11 +29,9 @@ import { ListRecentJobs } from '../application/list-recent-jobs.js';
 import { RetryJob } from '../application/retry-job.js';
 import { UpdatePreferences } from '../application/update-preferences.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
-import { createPgliteDatabase, type PgliteDatabaseHandle } from '../adapters/postgres/pglite-database.js';
-import { RedisCache } from '../adapters/redis/redis-cache.js';
-import { createRedisConnection, type RedisConnection } from '../adapters/redis/redis-connection.js';
-import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
-import { createRedisRateLimitStore } from '../adapters/redis/redis-rate-limit-store.js';
+import type { PgliteDatabaseHandle } from '../adapters/postgres/pglite-database.js';
+import type { RedisConnection } from '../adapters/redis/redis-connection.js';
+import type { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { AsyncLocalLogContext } from '../adapters/system/async-local-log-context.js';
 import { NodeRuntimeStats } from '../adapters/system/node-runtime-stats.js';
@@ -66,6 +57,7 @@ import { GetBatch } from '../application/get-batch.js';
 import { IdempotentExecution } from '../application/idempotent-execution.js';
 import { SubmitBatch } from '../application/submit-batch.js';
 import type { Config } from '../config/config.js';
+import type { VideoRenderer } from '../ports/video-renderer.js';
 import type { Logger } from '../ports/logger.js';
 import { Worker } from '../worker/worker.js';
 import { registerRetention } from './register-retention.js';
@@ -76,7 +68,6 @@ import { presentJob } from '../http/job-presenter.js';
 import { WebhookDispatchLoop } from '../worker/webhook-dispatch-loop.js';
 import { Container, type HealthResult } from './container.js';
 import { token } from './token.js';
-import { FileTypeMediaTypeDetector } from '../adapters/file-type/file-type-media-type-detector.js';
 import { KyselyConfigurationRepository } from '../adapters/postgres/kysely-configuration-repository.js';
 import { KyselyUploadRepository } from '../adapters/postgres/kysely-upload-repository.js';
 import { Bm25PassageRetriever } from '../adapters/rag/bm25-passage-retriever.js';
@@ -92,6 +83,8 @@ import { PrepareVideoSpec } from '../application/prepare-video-spec.js';
 import { ReplaceConfiguration } from '../application/replace-configuration.js';
 import { UploadContent } from '../application/upload-content.js';
 import { T } from './tokens.js';
+import { DeferredMediaTypeDetector } from './deferred-media-type-detector.js';
+import { DeferredVideoRenderer } from './deferred-video-renderer.js';
 
 /** The opened database with its Kysely instance; known only here and in the adapters. */
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
@@ -103,6 +96,8 @@ const PromMetricsToken = token<PromMetrics>('PromMetrics');
 /** Free-space thresholds of the data directory's filesystem, in bytes. */
 const DISK_DOWN_BELOW = 256 * 1024 * 1024;
 const DISK_DEGRADED_BELOW = 1024 * 1024 * 1024;
+/** Leading bytes the file-type adapter inspects (its `sampleBytes`; a test keeps the two equal). */
+export const MEDIA_SAMPLE_BYTES = 4100;
 /** How long a renderer health result is reused, in ms (each check spawns two processes). */
 const RENDERER_HEALTH_TTL_MS = 60_000;
 
@@ -117,7 +112,8 @@ export interface CompositionOptions {
  * the FFmpeg renderer. Tests call `container.override(...)` before `start()`.
  */
 export function createContainer(config: Config, options: CompositionOptions = {}): Container {
-  const c = new Container({ stopTimeoutMs: 15_000 });
+  // Concurrent start: the database, Redis and the bucket check overlap (bench/startup.ts).
+  const c = new Container({ stopTimeoutMs: 15_000, startMode: 'concurrent' });
   // Every log line written while an HTTP request runs carries its id (the HTTP adapter sets it).
   const logContext = new AsyncLocalLogContext();
   const logger =
@@ -134,29 +130,38 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     lifetime: 'singleton',
     factory: async () => {
       const dbc = config.database;
+      // Each driver is loaded only when configured (PGlite's WASM build is never loaded with PostgreSQL).
       const handle =
         dbc.kind === 'pglite'
-          ? await createPgliteDatabase({ dataDir: dbc.dataDir })
-          : await connectWithRetry(
-              async () => {
-                const opened = await createPostgresDatabase({
-                  connectionString: dbc.url,
-                  poolMax: dbc.poolMax,
-                  connectionTimeoutMs: dbc.connectTimeoutMs,
-                  statementTimeoutMs: dbc.statementTimeoutMs,
-                  onIdleError: (error) =>
-                    logger.warn({ err: error.message }, 'idle database connection failed'),
-                });
-                try {
-                  await sql`select 1`.execute(opened.db);
-                  return opened;
-                } catch (error) {
-                  await opened.close();
-                  throw error;
-                }
-              },
-              { describe: describePostgres(dbc.url), deadlineMs: dbc.connectDeadlineMs, logger },
-            );
+          ? await (
+              await import('../adapters/postgres/pglite-database.js')
+            ).createPgliteDatabase({ dataDir: dbc.dataDir })
+          : await (async () => {
+              const [{ connectWithRetry, describePostgres }, { createPostgresDatabase }] = await Promise.all([
+                import('../adapters/postgres/connect-with-retry.js'),
+                import('../adapters/postgres/postgres-database.js'),
+              ]);
+              return connectWithRetry(
+                async () => {
+                  const opened = await createPostgresDatabase({
+                    connectionString: dbc.url,
+                    poolMax: dbc.poolMax,
+                    connectionTimeoutMs: dbc.connectTimeoutMs,
+                    statementTimeoutMs: dbc.statementTimeoutMs,
+                    onIdleError: (error) =>
+                      logger.warn({ err: error.message }, 'idle database connection failed'),
+                  });
+                  try {
+                    await sql`select 1`.execute(opened.db);
+                    return opened;
+                  } catch (error) {
+                    await opened.close();
+                    throw error;
+                  }
+                },
+                { describe: describePostgres(dbc.url), deadlineMs: dbc.connectDeadlineMs, logger },
+              );
+            })();
       if (dbc.kind === 'pglite' || dbc.migrateOnStart) {
         try {
           const { executed } = await migrateToLatest(handle.db);
@@ -202,7 +207,12 @@ export function createContainer(config: Config, options: CompositionOptions = {}
   c.register(T.storage, {
     lifetime: 'singleton',
     factory: async () => {
-      if (storageConfig.kind === 'disk') return new DiskObjectStorage({ rootDir: storageConfig.rootDir });
+      if (storageConfig.kind === 'disk') {
+        const { DiskObjectStorage } = await import('../adapters/fs/disk-object-storage.js');
+        return new DiskObjectStorage({ rootDir: storageConfig.rootDir });
+      }
+      // The AWS SDK is loaded only when S3 is configured.
+      const { S3ObjectStorage } = await import('../adapters/s3/s3-object-storage.js');
       const storage = new S3ObjectStorage({
         bucket: storageConfig.bucket,
         region: storageConfig.region,
@@ -218,7 +228,8 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
     health: async (storage): Promise<HealthResult> => {
       const kind = storageConfig.kind;
-      const breaker = storage instanceof S3ObjectStorage ? { breaker: storage.resilienceState() } : {};
+      const breaker =
+        storageConfig.kind === 's3' ? { breaker: (storage as S3ObjectStorage).resilienceState() } : {};
       const checked = await storage.check();
       return checked.isOk()
         ? { status: 'up', detail: { kind, ...breaker } }
@@ -226,31 +237,45 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
 
-  let rendererHealth: { at: number; result: HealthResult } | null = null;
+  // One renderer check at a time, reused for RENDERER_HEALTH_TTL_MS from when it began.
+  let rendererHealth: { at: number; result: Promise<HealthResult> } | null = null;
+  const checkRenderer = (renderer: VideoRenderer): Promise<HealthResult> => {
+    if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS)
+      return rendererHealth.result;
+    const result = renderer.check().then((h): HealthResult => ({
+      status: h.ok ? 'up' : 'down',
+      detail: {
+        ffmpeg: h.ffmpeg,
+        ffprobe: h.ffprobe,
+        ...(h.detail !== undefined ? { error: h.detail } : {}),
+      },
+    }));
+    const entry = { at: Date.now(), result };
+    rendererHealth = entry;
+    // A check that threw is not reused (the health hook reports it as down this once).
+    result.catch(() => {
+      if (rendererHealth === entry) rendererHealth = null;
+    });
+    return result;
+  };
   c.register(T.renderer, {
     lifetime: 'singleton',
-    factory: () =>
-      new FfmpegVideoRenderer({
-        workRoot: config.renderer.workDir,
-        ...(config.renderer.ffmpegPath !== undefined ? { ffmpegPath: config.renderer.ffmpegPath } : {}),
-        ...(config.renderer.ffprobePath !== undefined ? { ffprobePath: config.renderer.ffprobePath } : {}),
-        logger,
-      }),
-    health: async (renderer): Promise<HealthResult> => {
-      if (rendererHealth !== null && Date.now() - rendererHealth.at < RENDERER_HEALTH_TTL_MS)
-        return rendererHealth.result;
-      const h = await renderer.check();
-      const result: HealthResult = {
-        status: h.ok ? 'up' : 'down',
-        detail: {
-          ffmpeg: h.ffmpeg,
-          ffprobe: h.ffprobe,
-          ...(h.detail !== undefined ? { error: h.detail } : {}),
-        },
-      };
-      rendererHealth = { at: Date.now(), result };
-      return result;
+    factory: async () => {
+      // The FFmpeg adapter (@napi-rs/canvas, the narrator) is loaded on first use; a process that
+      // runs the worker loads it now, so a broken install fails start-up (bench/startup.ts).
+      const renderer = new DeferredVideoRenderer(async () => {
+        const { FfmpegVideoRenderer } = await import('../adapters/ffmpeg/ffmpeg-video-renderer.js');
+        return new FfmpegVideoRenderer({
+          workRoot: config.renderer.workDir,
+          ...(config.renderer.ffmpegPath !== undefined ? { ffmpegPath: config.renderer.ffmpegPath } : {}),
+          ...(config.renderer.ffprobePath !== undefined ? { ffprobePath: config.renderer.ffprobePath } : {}),
+          logger,
+        });
+      });
+      if (config.worker.concurrency > 0) await renderer.load();
+      return renderer;
     },
+    health: (renderer) => checkRenderer(renderer),
   });
 
   c.register(T.diskSpace, {
@@ -278,6 +303,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     c.register(RedisToken, {
       lifetime: 'singleton',
       factory: async () => {
+        const { createRedisConnection } = await import('../adapters/redis/redis-connection.js');
         const connection = createRedisConnection({
           url: redisConfig.url,
           commandTimeoutMs: redisConfig.commandTimeoutMs,
@@ -295,7 +321,10 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     });
     c.register(T.jobEvents, {
       lifetime: 'singleton',
-      factory: async (r) => new RedisJobEvents({ connection: await r.resolve(RedisToken), logger }),
+      factory: async (r) => {
+        const { RedisJobEvents } = await import('../adapters/redis/redis-job-events.js');
+        return new RedisJobEvents({ connection: await r.resolve(RedisToken), logger });
+      },
       // The factory above makes a RedisJobEvents; the token is typed by the port.
       start: (events) => (events as RedisJobEvents).start(),
       stop: (events) => (events as RedisJobEvents).close(),
@@ -306,25 +335,32 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     });
     c.register(T.cache, {
       lifetime: 'singleton',
-      factory: async (r) => new RedisCache({ connection: await r.resolve(RedisToken), logger }),
+      factory: async (r) => {
+        const { RedisCache } = await import('../adapters/redis/redis-cache.js');
+        return new RedisCache({ connection: await r.resolve(RedisToken), logger });
+      },
     });
     c.register(T.rateLimitStore, {
       lifetime: 'singleton',
-      factory: async (r) => createRedisRateLimitStore({ connection: await r.resolve(RedisToken), logger }),
+      factory: async (r) => {
+        const { createRedisRateLimitStore } = await import('../adapters/redis/redis-rate-limit-store.js');
+        return createRedisRateLimitStore({ connection: await r.resolve(RedisToken), logger });
+      },
     });
   }
   c.register(T.identityVerifier, {
     lifetime: 'singleton',
-    factory: () => {
+    factory: async () => {
       const clerk = config.auth.clerk;
-      return clerk === null
-        ? null
-        : new ClerkIdentityVerifier({
-            jwtKey: clerk.jwtKey,
-            issuer: clerk.issuer,
-            authorizedParties: [...clerk.authorizedParties],
-            adminClaim: clerk.adminClaim,
-          });
+      if (clerk === null) return null;
+      // @clerk/backend is loaded only when Clerk is configured.
+      const { ClerkIdentityVerifier } = await import('../adapters/clerk/clerk-identity-verifier.js');
+      return new ClerkIdentityVerifier({
+        jwtKey: clerk.jwtKey,
+        issuer: clerk.issuer,
+        authorizedParties: [...clerk.authorizedParties],
+        adminClaim: clerk.adminClaim,
+      });
     },
   });
   c.register(T.authenticateSession, {
@@ -340,24 +376,32 @@ export function createContainer(config: Config, options: CompositionOptions = {}
           });
     },
   });
+  // The PostgreSQL signal this container made, if any (its module is loaded only with PostgreSQL).
+  let postgresSignal: PostgresWorkSignal | null = null;
   c.register(T.workSignal, {
     lifetime: 'singleton',
     factory: async (r) => {
       const handle = await r.resolve(DatabaseToken);
       // The embedded database has one process, so an in-process signal reaches every worker;
       // with PostgreSQL, LISTEN/NOTIFY wakes workers in every process.
-      return handle.kind === 'pglite' || config.database.kind !== 'postgres'
-        ? new InProcessWorkSignal()
-        : new PostgresWorkSignal({ pool: handle.pool, connectionString: config.database.url, logger });
+      if (handle.kind === 'pglite' || config.database.kind !== 'postgres') return new InProcessWorkSignal();
+      const { PostgresWorkSignal } = await import('../adapters/postgres/postgres-work-signal.js');
+      postgresSignal = new PostgresWorkSignal({
+        pool: handle.pool,
+        connectionString: config.database.url,
+        logger,
+      });
+      return postgresSignal;
     },
     stop: async (signal) => {
-      if (signal instanceof PostgresWorkSignal) await signal.close();
+      if (signal === postgresSignal) await postgresSignal.close();
     },
     health: (signal): HealthResult =>
-      signal instanceof PostgresWorkSignal
+      signal === postgresSignal && postgresSignal !== null
         ? {
-            status: signal.state === 'listening' || signal.state === 'idle' ? 'up' : 'degraded',
-            detail: { kind: 'listen-notify', state: signal.state },
+            status:
+              postgresSignal.state === 'listening' || postgresSignal.state === 'idle' ? 'up' : 'degraded',
+            detail: { kind: 'listen-notify', state: postgresSignal.state },
           }
         : { status: 'up', detail: { kind: 'in-process' } },
   });
@@ -597,7 +641,16 @@ function registerUploadsAndConfigurations(
     lifetime: 'singleton',
     factory: async (r) => new KyselyConfigurationRepository(await db(r)),
   });
-  c.register(T.mediaTypeDetector, { lifetime: 'singleton', factory: () => new FileTypeMediaTypeDetector() });
+  // file-type is loaded on the first upload (MEDIA_SAMPLE_BYTES is the adapter's sampleBytes: tested).
+  c.register(T.mediaTypeDetector, {
+    lifetime: 'singleton',
+    factory: () =>
+      new DeferredMediaTypeDetector(MEDIA_SAMPLE_BYTES, async () => {
+        const { FileTypeMediaTypeDetector } =
+          await import('../adapters/file-type/file-type-media-type-detector.js');
+        return new FileTypeMediaTypeDetector();
+      }),
+  });
   c.register(T.passageRetriever, {
     lifetime: 'singleton',
     factory: async (r) =>

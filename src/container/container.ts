@@ -74,6 +74,14 @@ export interface ContainerOptions {
   readonly stopTimeoutMs?: number;
   /** Per-service limit for a health hook, in ms; a late answer counts as `down`. Default 5,000. */
   readonly healthTimeoutMs?: number;
+  /**
+   * How `start()` constructs the singletons. `sequential` (default): one registration at a time,
+   * in registration order. `concurrent`: every singleton's construction begins at once, so
+   * independent ones (a database connection, a Redis connection, a bucket check) overlap; each
+   * still waits for the dependencies its factory resolves, so start hooks keep dependency order,
+   * and `start()` settles only when every construction has, reporting every failure.
+   */
+  readonly startMode?: 'sequential' | 'concurrent';
 }
 
 /** One registration as served by `GET /api/v1/system/container`; plain JSON. */
@@ -144,12 +152,14 @@ export class Container implements Resolver {
   readonly #scopes = new Set<ScopeState>();
   readonly #stopTimeoutMs: number;
   readonly #healthTimeoutMs: number;
+  readonly #startMode: 'sequential' | 'concurrent';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: ContainerOptions = {}) {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
+    this.#startMode = options.startMode ?? 'sequential';
   }
 
   /**
@@ -216,8 +226,10 @@ export class Container implements Resolver {
   /**
    * Constructs every singleton in registration order (dependencies first, as factories resolve
    * them), running each start hook right after its construction. Locks registration. Idempotent.
+   * With `startMode: 'concurrent'` the constructions overlap (see {@link ContainerOptions}).
    * On failure, call `stop()` to stop what did start.
-   * @throws the errors of {@link resolve}.
+   * @throws the errors of {@link resolve}; in concurrent mode, when several registrations failed
+   *   independently, one `AggregateError` of them all (a failure shared by dependents counts once).
    */
   start(): Promise<void> {
     if (this.#stopping) return Promise.reject(new ContainerDisposedError('start'));
@@ -281,9 +293,22 @@ export class Container implements Resolver {
   }
 
   async #startAll(): Promise<void> {
-    for (const entry of this.#entries.values()) {
-      if (entry.registration.lifetime === 'singleton') await this.#resolve(entry.name, ROOT);
+    const singletons = [...this.#entries.values()].filter((e) => e.registration.lifetime === 'singleton');
+    if (this.#startMode === 'sequential') {
+      for (const entry of singletons) await this.#resolve(entry.name, ROOT);
+      return;
     }
+    const settled = await Promise.allSettled(singletons.map((entry) => this.#resolve(entry.name, ROOT)));
+    // A dependency's failure reaches each dependent as the same error object: report it once.
+    const errors = [
+      ...new Set(settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []))),
+    ];
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1)
+      throw new AggregateError(
+        errors,
+        `${errors.length} services failed to start: ${errors.map(messageOf).join('; ')}`,
+      );
   }
 
   /** Resolves `name` for `from`. The checks run synchronously, before the first await. */

@@ -41,6 +41,16 @@ describe('createPgliteDatabase and migrateToLatest [pglite]', () => {
     );
   });
 
+  it('leaves an unexpected bookkeeping record to Migrator: an unknown executed migration still fails', async () => {
+    const { db } = await pglite.open();
+    expect(await migrateToLatest(db)).toEqual({ executed: [] });
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('2099-01-01T0000-from-the-future', '2099-01-01')`.execute(
+      db,
+    );
+
+    await expect(migrateToLatest(db)).rejects.toThrow(/2099-01-01T0000-from-the-future/);
+  });
+
   it('refuses a data directory locked by a live process, naming the directory', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, LOCK_FILE_NAME), `${process.pid}\n`);
