@@ -93,6 +93,9 @@ import { ReplaceConfiguration } from '../application/replace-configuration.js';
 import { UploadContent } from '../application/upload-content.js';
 import { T } from './tokens.js';
 
+/** The LISTEN/NOTIFY channel of the work signal (PostgreSQL); new jobs' inserts notify on it too. */
+const WORK_CHANNEL = 'framecast_jobs';
+
 /** The opened database with its Kysely instance; known only here and in the adapters. */
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
 /** The shared Redis connection, when `REDIS_URL` is set. */
@@ -186,7 +189,15 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
   const db = async (r: { resolve: Container['resolve'] }) => (await r.resolve(DatabaseToken)).db;
-  c.register(T.jobs, { lifetime: 'singleton', factory: async (r) => new KyselyJobRepository(await db(r)) });
+  c.register(T.jobs, {
+    lifetime: 'singleton',
+    // With LISTEN/NOTIFY as the work signal, a new job's NOTIFY goes out in the commit that stores it.
+    factory: async (r) =>
+      new KyselyJobRepository(
+        await db(r),
+        (await r.resolve(T.workSignal)) instanceof PostgresWorkSignal ? { wakeChannel: WORK_CHANNEL } : {},
+      ),
+  });
   c.register(T.jobEventLog, {
     lifetime: 'singleton',
     factory: async (r) => new KyselyJobEventRepository(await db(r)),
@@ -348,7 +359,12 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       // with PostgreSQL, LISTEN/NOTIFY wakes workers in every process.
       return handle.kind === 'pglite' || config.database.kind !== 'postgres'
         ? new InProcessWorkSignal()
-        : new PostgresWorkSignal({ pool: handle.pool, connectionString: config.database.url, logger });
+        : new PostgresWorkSignal({
+            pool: handle.pool,
+            connectionString: config.database.url,
+            channel: WORK_CHANNEL,
+            logger,
+          });
     },
     stop: async (signal) => {
       if (signal instanceof PostgresWorkSignal) await signal.close();

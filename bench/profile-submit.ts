@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startS3Server } from '../test/support/s3rver.js';
+import { summarizeProfile } from './lib/cpu-profile.js';
+import { load } from './lib/load.js';
+import { fmt } from './lib/report.js';
+import {
+  BUILT_MAIN,
+  createDatabase,
+  ensureBuilt,
+  isMain,
+  productionEnv,
+  REDIS_URL,
+  ROOT,
+  sleep,
+  spawnNode,
+} from './lib/services.js';
+
+const API_KEY = 'bench-api-key-0123456789abcdef01234567';
+const BODY = JSON.stringify({
+  topic: 'The Pythagorean theorem',
+  context:
+    'In a right triangle the square of the hypotenuse equals the sum of the squares of the other sides.',
+  quality: 'preview',
+  narration: false,
+});
+const POSTGRES_PORT = 5432;
+
+/** What one submit costs, counted over sequential submits (no concurrency, so nothing is merged). */
+export interface SubmitCounts {
+  readonly submits: number;
+  /** Socket writes per submit from the server to PostgreSQL (one per statement sent: round trips). */
+  readonly postgresWrites: number;
+  /** Socket writes per submit to Redis (node-redis writes each command, or a pipelined batch, once). */
+  readonly redisWrites: number;
+  /** Transactions committed per submit in the benchmark's database (pg_stat_database.xact_commit). */
+  readonly commits: number;
+  /** Rows inserted per submit (pg_stat_database.tup_inserted). */
+  readonly rowsInserted: number;
+}
+
+interface DatabaseStats {
+  readonly commits: number;
+  readonly inserted: number;
+}
+
+async function databaseStats(url: string, name: string): Promise<DatabaseStats> {
+  // A new connection each time: statistics are snapshotted per transaction.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ c: string; i: string }>(
+      'SELECT xact_commit AS c, tup_inserted AS i FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
+    return { commits: Number(rows[0]?.c ?? 0), inserted: Number(rows[0]?.i ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Counts round trips per submit with `strace -f -yy` on the server process: every socket write
+ * is attributed by its peer port (PostgreSQL, Redis). The statistics' own connections are made
+ * from this process, so they are not counted by strace, but their one commit each is subtracted.
+ */
+async function countSubmits(
+  server: { pid: number; baseUrl: string },
+  database: { url: string; name: string },
+  submits: number,
+): Promise<SubmitCounts> {
+  const traceDir = await mkdtemp(path.join(tmpdir(), 'framecast-strace-'));
+  const traceFile = path.join(traceDir, 'trace.txt');
+  const redisPort = Number(new URL(REDIS_URL).port || 6379);
+  const tracer = spawn(
+    'strace',
+    ['-f', '-yy', '-e', 'trace=write,writev,sendto,sendmsg', '-o', traceFile, '-p', String(server.pid)],
+    { stdio: 'ignore' },
+  );
+  try {
+    await sleep(1_000); // strace attaches to every thread
+    const before = await databaseStats(database.url, database.name);
+    for (let i = 0; i < submits; i += 1) {
+      const res = await fetch(`${server.baseUrl}/api/v1/videos/generate`, {
+        method: 'POST',
+        headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+        body: BODY,
+      });
+      if (res.status !== 201) throw new Error(`generate answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+    await sleep(1_500); // fire-and-forget work (live updates) settles; statistics are flushed about every second
+    const after = await databaseStats(database.url, database.name);
+    tracer.kill('SIGINT');
+    await new Promise((resolve) => tracer.once('exit', resolve));
+    const trace = await readFile(traceFile, 'utf8');
+    const writesTo = (port: number): number =>
+      trace.split('\n').filter((line) => new RegExp(`->\\[?[0-9a-f.:]+\\]?:${port}\\]>`).test(line)).length;
+    return {
+      submits,
+      postgresWrites: writesTo(POSTGRES_PORT) / submits,
+      redisWrites: writesTo(redisPort) / submits,
+      // One commit is the first statistics read itself.
+      commits: (after.commits - before.commits - 1) / submits,
+      rowsInserted: (after.inserted - before.inserted) / submits,
+    };
+  } finally {
+    if (tracer.exitCode === null) tracer.kill('SIGKILL');
+    await rm(traceDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The submit path (`POST /api/v1/videos/generate`) of the built server with production adapters
+ * (PostgreSQL, Redis, s3rver; no worker): round trips and commits per submit (sequential, under
+ * strace), then a CPU profile (`node --cpu-prof`) under autocannon at 50 connections.
+ * `BENCH_MAIN=<main.js>` profiles another build (before/after).
+ * Usage: `node --import tsx bench/profile-submit.ts [seconds] [--no-strace]`.
+ */
+export async function profileSubmit(seconds: number, options: { strace: boolean }): Promise<string> {
+  ensureBuilt();
+  const database = await createDatabase('submit');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-bench-submit-'));
+  const profDir = path.join(dataDir, 'prof');
+  const s3 = await startS3Server({ bucket: 'framecast-bench' });
+  try {
+    const server = await spawnNode(
+      ['--cpu-prof', '--cpu-prof-dir', profDir, BUILT_MAIN],
+      productionEnv({
+        databaseUrl: database.url,
+        dataDir,
+        apiKey: API_KEY,
+        s3: { endpoint: s3.endpoint, bucket: s3.bucket, ...s3.credentials },
+      }),
+    );
+    const url = `${server.baseUrl}/api/v1/videos/generate`;
+    const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
+    // Warm-up: JIT, pools, the API-key cache.
+    await load({ url, connections: 10, duration: 2, method: 'POST', headers, body: BODY });
+    const counts = options.strace ? await countSubmits(server, database, 100) : null;
+    const result = await load({
+      url,
+      connections: 50,
+      duration: seconds,
+      method: 'POST',
+      headers,
+      body: BODY,
+    });
+    await server.stop();
+    const { functions, packages } = summarizeProfile(profDir, ROOT);
+    const lines = [
+      `server: ${BUILT_MAIN}`,
+      ...(counts === null
+        ? []
+        : [
+            '',
+            `| per submit (${counts.submits} sequential) | count |`,
+            '|---|---:|',
+            `| PostgreSQL round trips (socket writes) | ${counts.postgresWrites.toFixed(2)} |`,
+            `| PostgreSQL commits (xact_commit) | ${counts.commits.toFixed(2)} |`,
+            `| rows inserted | ${counts.rowsInserted.toFixed(2)} |`,
+            `| Redis writes (commands or pipelined batches) | ${counts.redisWrites.toFixed(2)} |`,
+          ]),
+      '',
+      `generate, 50 connections, ${seconds} s: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)}, p99 ${fmt.ms(result.p99)}, non-2xx ${result.non2xx}`,
+      '',
+      '| self % | total % | function |',
+      '|---:|---:|---|',
+      ...functions.map(
+        (f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`,
+      ),
+      '',
+      '| self % | package or folder |',
+      '|---:|---|',
+      ...packages.map((p) => `| ${p.selfPercent.toFixed(1)} | \`${p.name}\` |`),
+    ];
+    return lines.join('\n');
+  } finally {
+    await s3.stop();
+    await database.drop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 10);
+  process.stdout.write(`${await profileSubmit(seconds, { strace: !args.includes('--no-strace') })}\n`);
+}
