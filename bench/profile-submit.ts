@@ -92,7 +92,8 @@ async function countSubmits(
       if (res.status !== 201) throw new Error(`generate answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     }
-    await sleep(1_500); // fire-and-forget work (live updates) settles; statistics are flushed about every second
+    // Fire-and-forget work (live updates) settles; an idle backend flushes its statistics within 10 s.
+    await sleep(11_000);
     const after = await databaseStats(database.url, database.name);
     tracer.kill('SIGINT');
     await new Promise((resolve) => tracer.once('exit', resolve));

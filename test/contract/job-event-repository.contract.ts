@@ -217,6 +217,27 @@ export function describeJobEventRepositoryContract(
         expect((await subject.jobs.findById(job.id))._unsafeUnwrap()).toEqual(job);
       });
 
+      it('stores concurrent inserts independently: one bad insert fails alone', async () => {
+        const existing = newJob();
+        (await subject.jobs.insert(existing))._unsafeUnwrap();
+        const fresh = Array.from({ length: 8 }, () => newJob());
+        const writes = [...fresh.slice(0, 4), existing, ...fresh.slice(4)].map((job, i) =>
+          subject.jobs.insertWithEvent(job, event(job.id, i, { message: `first of ${job.id}` })),
+        );
+        const outcomes = await Promise.allSettled(writes);
+
+        expect(outcomes.map((o) => o.status)).toEqual([
+          ...Array(4).fill('fulfilled'),
+          'rejected',
+          ...Array(4).fill('fulfilled'),
+        ]);
+        for (const job of fresh) {
+          expect((await subject.jobs.findById(job.id))._unsafeUnwrap()).toEqual(job);
+          expect((await list(job.id, 10)).items.map((e) => e.message)).toEqual([`first of ${job.id}`]);
+        }
+        expect(await list(existing.id, 10)).toEqual({ items: [], nextCursor: null });
+      });
+
       it('refuses an event of another job and stores nothing', async () => {
         const job = newJob();
         const stray = event(randomUUID(), 0);

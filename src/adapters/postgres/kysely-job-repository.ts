@@ -23,7 +23,7 @@ import {
 import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
-import { eventToColumns } from './job-event-row.js';
+import { JobInsertBatcher } from './job-insert-batcher.js';
 import { jobToColumns, rowToJob, type JobRow } from './job-row.js';
 
 /** Claim order: priority high to low, then oldest run_at, created_at, and id as the last tie-breaker. */
@@ -46,11 +46,12 @@ const millis = (ms: number) => sql`(${ms}::float8 * interval '1 millisecond')`;
  */
 export class KyselyJobRepository implements JobRepository {
   private readonly wakeChannel: string | undefined;
+  private readonly batcher: JobInsertBatcher;
 
   /**
    * @param options.wakeChannel the work signal's LISTEN/NOTIFY channel (PostgreSQL only, the same
    *   as `PostgresWorkSignal`'s): `insertWithEvent` then sends `pg_notify(wakeChannel, '')` in its
-   *   own statement, so a job, its first event and the wake-up share one commit.
+   *   statement, so a job, its first event and the wake-up share one commit.
    * @throws Error for a channel that is not a lowercase identifier of at most 63 characters.
    */
   constructor(
@@ -60,6 +61,7 @@ export class KyselyJobRepository implements JobRepository {
     if (options.wakeChannel !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.wakeChannel))
       throw new Error(`wakeChannel must be a lowercase identifier, got "${options.wakeChannel}"`);
     this.wakeChannel = options.wakeChannel;
+    this.batcher = new JobInsertBatcher(db, options.wakeChannel);
   }
 
   get wakesWorkersOnInsert(): boolean {
@@ -74,8 +76,9 @@ export class KyselyJobRepository implements JobRepository {
   }
 
   /**
-   * One statement, so one round trip and one commit (one WAL flush): the job's INSERT, its first
-   * event's INSERT (both data-modifying CTEs) and, with a wake channel, `pg_notify` (delivered
+   * Group commit (see {@link JobInsertBatcher}): the inserts made during one event-loop turn share
+   * one statement, so one round trip and one commit (one WAL flush): the jobs' INSERT, their
+   * first events' INSERT (data-modifying CTEs) and, with a wake channel, `pg_notify` (delivered
    * only when the statement commits). A failure stores nothing.
    */
   insertWithEvent(job: Job, event: JobEvent): ResultAsync<Job, DatabaseUnavailable> {
@@ -83,16 +86,7 @@ export class KyselyJobRepository implements JobRepository {
       return ResultAsync.fromSafePromise(
         Promise.reject(new Error(`event ${event.id} belongs to job ${event.jobId}, not ${job.id}`)),
       );
-    const wake = this.wakeChannel;
-    const query = this.db
-      .with('new_job', (db) => db.insertInto('jobs').values(jobToColumns(job)).returningAll())
-      .with('first_event', (db) => db.insertInto('job_events').values(eventToColumns(event)).returning('id'))
-      .selectFrom('new_job')
-      .selectAll('new_job')
-      .$if(wake !== undefined, (q) => q.select(sql<string>`pg_notify(${wake}, '')`.as('woken')));
-    return ResultAsync.fromPromise(query.executeTakeFirstOrThrow(), toDatabaseUnavailable).map((row) =>
-      rowToJob(row as JobRow),
-    );
+    return new ResultAsync(this.batcher.insert(job, event));
   }
 
   findById(jobId: string): ResultAsync<Job, JobNotFound | DatabaseUnavailable> {
