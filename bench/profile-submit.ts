@@ -81,7 +81,9 @@ async function countSubmits(
     { stdio: 'ignore' },
   );
   try {
-    await sleep(1_000); // strace attaches to every thread
+    // strace attaches to every thread; the warm-up's statistics reach pg_stat_database (an idle
+    // backend flushes them within 10 s).
+    await sleep(11_000);
     const before = await databaseStats(database.url, database.name);
     for (let i = 0; i < submits; i += 1) {
       const res = await fetch(`${server.baseUrl}/api/v1/videos/generate`, {

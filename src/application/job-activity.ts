@@ -63,6 +63,17 @@ export class JobActivity {
   }
 
   /**
+   * Appends the first event of a just-created job's log, then publishes its state as
+   * {@link publishCreated} does (without waiting). A failed append is logged, never thrown.
+   */
+  async recordCreated(job: Job, message: string, data: Record<string, unknown> = {}): Promise<void> {
+    const appended = await this.deps.events.append(this.event(job, 'info', 'lifecycle', message, data));
+    if (appended.isErr())
+      this.deps.logger.warn({ jobId: job.id, err: appended.error.message }, 'job event not recorded');
+    this.publishCreated(job, message);
+  }
+
+  /**
    * Publishes a just-created job's first state without waiting: nobody can watch a job, or have
    * its status cached, before its id has been answered, so this is off the submitter's path and
    * there is nothing to invalidate. A failure is logged.

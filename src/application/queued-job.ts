@@ -106,21 +106,24 @@ export function storeQueuedJob(
 }
 
 /**
- * Announces freshly stored jobs: a 'Job queued' event in each job's log (with its live update),
- * then one work signal. Never throws: a failed signal is logged (workers also poll).
+ * Announces freshly stored jobs (a batch's): a 'Job queued' event in each job's log (appended
+ * concurrently; live updates are not waited for), then one work signal. Never throws: a
+ * failed append or signal is logged (workers also poll).
  */
 export async function announceQueuedJobs(
   deps: { readonly activity: JobActivity; readonly signal: WorkSignal; readonly logger: Logger },
   jobs: readonly Job[],
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  for (const job of jobs) {
-    await deps.activity.record(job, 'info', 'lifecycle', JOB_QUEUED, {
-      priority: job.priority,
-      quality: job.spec.quality,
-      ...data,
-    });
-  }
+  await Promise.all(
+    jobs.map((job) =>
+      deps.activity.recordCreated(job, JOB_QUEUED, {
+        priority: job.priority,
+        quality: job.spec.quality,
+        ...data,
+      }),
+    ),
+  );
   await deps.signal.notify().catch((error: unknown) => {
     deps.logger.warn({ err: String(error) }, 'work signal failed; workers will poll');
   });
