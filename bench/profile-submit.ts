@@ -62,6 +62,47 @@ async function databaseStats(url: string, name: string): Promise<DatabaseStats> 
   }
 }
 
+/** CPU time (user + system) of `pid` in ms from `/proc/<pid>/stat`, or 0 when it has exited. */
+async function cpuMsOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** PIDs of the PostgreSQL backends connected to the benchmark's database (the server's pool). */
+async function backendPids(url: string, name: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU ms of the server process and of each of its PostgreSQL backends. */
+async function cpuSnapshot(
+  serverPid: number,
+  database: { url: string; name: string },
+): Promise<{ server: number; backends: Map<number, number> }> {
+  const pids = await backendPids(database.url, database.name);
+  const backends = new Map<number, number>();
+  for (const pid of pids) backends.set(pid, await cpuMsOf(pid));
+  return { server: await cpuMsOf(serverPid), backends };
+}
+
 /**
  * Counts round trips per submit with `strace -f -yy` on the server process: every socket write
  * is attributed by its peer port (PostgreSQL, Redis). The statistics' own connections are made
@@ -144,6 +185,7 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
     // Warm-up: JIT, pools, the API-key cache.
     await load({ url, connections: 10, duration: 2, method: 'POST', headers, body: BODY });
     const counts = options.strace ? await countSubmits(server, database, 100) : null;
+    const cpuBefore = await cpuSnapshot(server.pid, database);
     const result = await load({
       url,
       connections: 50,
@@ -152,6 +194,12 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
       headers,
       body: BODY,
     });
+    const cpuAfter = await cpuSnapshot(server.pid, database);
+    // Backends opened during the load count from zero.
+    let backendMs = 0;
+    for (const [pid, ms] of cpuAfter.backends) backendMs += ms - (cpuBefore.backends.get(pid) ?? 0);
+    const serverUsPerSubmit = ((cpuAfter.server - cpuBefore.server) * 1000) / result.total;
+    const backendUsPerSubmit = (backendMs * 1000) / result.total;
     await server.stop();
     const { functions, packages } = summarizeProfile(profDir, ROOT);
     const lines = [
@@ -169,6 +217,7 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
           ]),
       '',
       `generate, 50 connections, ${seconds} s: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)}, p99 ${fmt.ms(result.p99)}, non-2xx ${result.non2xx}`,
+      `CPU per submit under that load: server ${serverUsPerSubmit.toFixed(0)} µs, its PostgreSQL backends ${backendUsPerSubmit.toFixed(0)} µs (${cpuAfter.backends.size} backends)`,
       '',
       '| self % | total % | function |',
       '|---:|---:|---|',
