@@ -162,7 +162,8 @@ async function countSubmits(
  * (PostgreSQL, Redis, s3rver; no worker): round trips and commits per submit (sequential, under
  * strace), then a CPU profile (`node --cpu-prof`) under autocannon at 50 connections.
  * `BENCH_MAIN=<main.js>` profiles another build (before/after).
- * Usage: `node --import tsx bench/profile-submit.ts [seconds] [--no-strace]`.
+ * Usage: `node --import tsx bench/profile-submit.ts [seconds] [--no-strace]`; `DATABASE_POOL_MAX`
+ * is passed on to the server.
  */
 export async function profileSubmit(seconds: number, options: { strace: boolean }): Promise<string> {
   ensureBuilt();
@@ -171,15 +172,18 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
   const profDir = path.join(dataDir, 'prof');
   const s3 = await startS3Server({ bucket: 'framecast-bench' });
   try {
-    const server = await spawnNode(
-      ['--cpu-prof', '--cpu-prof-dir', profDir, BUILT_MAIN],
-      productionEnv({
+    const server = await spawnNode(['--cpu-prof', '--cpu-prof-dir', profDir, BUILT_MAIN], {
+      ...productionEnv({
         databaseUrl: database.url,
         dataDir,
         apiKey: API_KEY,
         s3: { endpoint: s3.endpoint, bucket: s3.bucket, ...s3.credentials },
       }),
-    );
+      // Pool-size experiments: DATABASE_POOL_MAX=20 node --import tsx bench/profile-submit.ts
+      ...(process.env['DATABASE_POOL_MAX'] !== undefined
+        ? { DATABASE_POOL_MAX: process.env['DATABASE_POOL_MAX'] }
+        : {}),
+    });
     const url = `${server.baseUrl}/api/v1/videos/generate`;
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     // Warm-up: JIT, pools, the API-key cache.
