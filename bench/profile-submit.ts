@@ -189,6 +189,7 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
     // Warm-up: JIT, pools, the API-key cache.
     await load({ url, connections: 10, duration: 2, method: 'POST', headers, body: BODY });
     const counts = options.strace ? await countSubmits(server, database, 100) : null;
+    const statsBefore = await databaseStats(database.url, database.name);
     const cpuBefore = await cpuSnapshot(server.pid, database);
     const result = await load({
       url,
@@ -204,6 +205,11 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
     for (const [pid, ms] of cpuAfter.backends) backendMs += ms - (cpuBefore.backends.get(pid) ?? 0);
     const serverUsPerSubmit = ((cpuAfter.server - cpuBefore.server) * 1000) / result.total;
     const backendUsPerSubmit = (backendMs * 1000) / result.total;
+    await sleep(11_000); // idle backends flush their statistics within 10 s
+    const statsAfter = await databaseStats(database.url, database.name);
+    // Rows are exact; commits include the reads (one per submit: the preferences) and the two statistics reads.
+    const jobsCreated = (statsAfter.inserted - statsBefore.inserted) / 2;
+    const commitsPerSubmit = (statsAfter.commits - statsBefore.commits - 2) / jobsCreated;
     await server.stop();
     const { functions, packages } = summarizeProfile(profDir, ROOT);
     const lines = [
@@ -221,6 +227,7 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
           ]),
       '',
       `generate, 50 connections, ${seconds} s: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)}, p99 ${fmt.ms(result.p99)}, non-2xx ${result.non2xx}`,
+      `PostgreSQL commits per submit under that load (reads included): ${commitsPerSubmit.toFixed(2)} over ${fmt.int(jobsCreated)} jobs`,
       `CPU per submit under that load: server ${serverUsPerSubmit.toFixed(0)} µs, its PostgreSQL backends ${backendUsPerSubmit.toFixed(0)} µs (${cpuAfter.backends.size} backends)`,
       '',
       '| self % | total % | function |',
