@@ -238,6 +238,17 @@ export function describeJobEventRepositoryContract(
         expect(await list(existing.id, 10)).toEqual({ items: [], nextCursor: null });
       });
 
+      it('stores many concurrent inserts (more than one statement holds), each with its event', async () => {
+        const jobs = Array.from({ length: 250 }, () => newJob());
+        const stored = await Promise.all(
+          jobs.map((job, i) => subject.jobs.insertWithEvent(job, event(job.id, i, { message: `#${i}` }))),
+        );
+        expect(stored.map((r) => r._unsafeUnwrap().id)).toEqual(jobs.map((j) => j.id));
+        expect((await subject.jobs.countByStatus())._unsafeUnwrap().queued).toBe(250);
+        for (const i of [0, 99, 100, 199, 200, 249])
+          expect((await list(jobs[i]!.id, 10)).items.map((e) => e.message)).toEqual([`#${i}`]);
+      });
+
       it('refuses an event of another job and stores nothing', async () => {
         const job = newJob();
         const stray = event(randomUUID(), 0);

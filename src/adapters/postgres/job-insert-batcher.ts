@@ -11,6 +11,13 @@ import { jobToColumns, rowToJob, type JobRow } from './job-row.js';
 /** Most jobs written by one statement (28 bind parameters each, far below PostgreSQL's 65,535). */
 export const MAX_JOBS_PER_STATEMENT = 100;
 
+/**
+ * Most statements of one batcher running at once. While they run, new inserts gather into the
+ * next batch (classic group commit: the busier the database, the larger the batches); an insert
+ * arriving when fewer run is written at the end of the current event-loop turn.
+ */
+export const MAX_STATEMENTS_IN_FLIGHT = 2;
+
 interface PendingInsert {
   readonly job: Job;
   readonly event: JobEvent;
@@ -23,7 +30,9 @@ interface PendingInsert {
  * event loop is written by ONE statement (data-modifying CTEs: the jobs' INSERT, the events'
  * INSERT and, with a wake channel, `pg_notify`), so N concurrent submits cost one round trip, one
  * pooled connection and one commit (one WAL flush) instead of N. A lone insert is a batch of one:
- * it waits for nothing but the end of the current event-loop turn (`setImmediate`).
+ * it waits for nothing but the end of the current event-loop turn (`setImmediate`); when
+ * {@link MAX_STATEMENTS_IN_FLIGHT} statements are already running, it joins the batch written
+ * as soon as one of them ends.
  *
  * Outcomes are per insert and the same as writing it alone:
  * - success: each caller gets its stored job once the shared statement has committed;
@@ -36,6 +45,7 @@ interface PendingInsert {
 export class JobInsertBatcher {
   private pending: PendingInsert[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   /**
    * @param wakeChannel the LISTEN/NOTIFY channel to `pg_notify` in each statement (notifications
@@ -51,19 +61,26 @@ export class JobInsertBatcher {
   insert(job: Job, event: JobEvent): Promise<Result<Job, DatabaseUnavailable>> {
     return new Promise((resolve, reject) => {
       this.pending.push({ job, event, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.inFlight >= MAX_STATEMENTS_IN_FLIGHT) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
-    const queued = this.pending;
-    this.pending = [];
-    for (let i = 0; i < queued.length; i += MAX_JOBS_PER_STATEMENT)
-      void this.write(queued.slice(i, i + MAX_JOBS_PER_STATEMENT));
+    while (this.pending.length > 0 && this.inFlight < MAX_STATEMENTS_IN_FLIGHT) {
+      const batch = this.pending.splice(0, MAX_JOBS_PER_STATEMENT);
+      this.inFlight += 1;
+      void this.write(batch).finally(() => {
+        this.inFlight -= 1;
+        this.schedule();
+      });
+    }
   }
 
   private async write(batch: readonly PendingInsert[]): Promise<void> {
