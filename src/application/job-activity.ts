@@ -64,24 +64,27 @@ export class JobActivity {
 
   /**
    * Appends the first event of a just-created job's log, then publishes its state as
-   * {@link publishCreated} does (without waiting). A failed append is logged, never thrown.
+   * {@link publishCreated} does. A failed append is logged, never thrown.
    */
   async recordCreated(job: Job, message: string, data: Record<string, unknown> = {}): Promise<void> {
     const appended = await this.deps.events.append(this.event(job, 'info', 'lifecycle', message, data));
     if (appended.isErr())
       this.deps.logger.warn({ jobId: job.id, err: appended.error.message }, 'job event not recorded');
-    this.publishCreated(job, message);
+    await this.publishCreated(job, message);
   }
 
   /**
-   * Publishes a just-created job's first state without waiting: nobody can watch a job, or have
-   * its status cached, before its id has been answered, so this is off the submitter's path and
-   * there is nothing to invalidate. A failure is logged.
+   * Publishes a just-created job's first state to live watchers. Unlike {@link publish} it deletes
+   * no cached status: a job that was never stored before has none. Awaited, so the update is out
+   * before the job is answered (a watcher that subscribes afterwards never receives it late and
+   * out of order). A failure is logged.
    */
-  publishCreated(job: Job, message: string): void {
-    this.deps.live.publish(toUpdate(job, this.deps.clock.now(), message)).catch((error: unknown) => {
+  async publishCreated(job: Job, message: string): Promise<void> {
+    try {
+      await this.deps.live.publish(toUpdate(job, this.deps.clock.now(), message));
+    } catch (error) {
       this.deps.logger.warn({ jobId: job.id, err: String(error) }, 'job update not published');
-    });
+    }
   }
 
   /** Publishes the job's current state to live watchers only (and invalidates its cached status). */

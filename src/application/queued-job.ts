@@ -77,7 +77,7 @@ export function prepareQueuedJob(
  * Stores a new queued job with its 'Job queued' log entry in one atomic write, and wakes a
  * worker: in the same commit when the repository carries the work signal
  * (`wakesWorkersOnInsert`), else with one signal after it (a failed signal is logged: workers
- * also poll). The live update is published without waiting (see `JobActivity.publishCreated`).
+ * also poll). Then the live update is published (see `JobActivity.publishCreated`).
  *
  * @returns the stored job; `DatabaseUnavailable` when the write failed (then neither the job nor
  *   its event was stored).
@@ -96,7 +96,7 @@ export function storeQueuedJob(
     quality: job.spec.quality,
   });
   return deps.jobs.insertWithEvent(job, event).map(async (stored) => {
-    deps.activity.publishCreated(stored, JOB_QUEUED);
+    await deps.activity.publishCreated(stored, JOB_QUEUED);
     if (deps.jobs.wakesWorkersOnInsert !== true)
       await deps.signal.notify().catch((error: unknown) => {
         deps.logger.warn({ err: String(error) }, 'work signal failed; workers will poll');
@@ -107,7 +107,7 @@ export function storeQueuedJob(
 
 /**
  * Announces freshly stored jobs (a batch's): a 'Job queued' event in each job's log (appended
- * concurrently; live updates are not waited for), then one work signal. Never throws: a
+ * concurrently, each followed by its live update), then one work signal. Never throws: a
  * failed append or signal is logged (workers also poll).
  */
 export async function announceQueuedJobs(
