@@ -1,5 +1,5 @@
 import type { Job, Stage } from '../domain/job.js';
-import type { JobEventLevel } from '../domain/job-event.js';
+import type { JobEvent, JobEventLevel } from '../domain/job-event.js';
 import type { Cache } from '../ports/cache.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -26,6 +26,28 @@ export class JobActivity {
     },
   ) {}
 
+  /**
+   * A new entry of the job's log (a fresh id, now), not stored: for a caller that stores it with
+   * the job itself (`JobRepository.insertWithEvent`).
+   */
+  event(
+    job: Job,
+    level: JobEventLevel,
+    stage: Stage | 'lifecycle',
+    message: string,
+    data: Record<string, unknown> = {},
+  ): JobEvent {
+    return {
+      id: this.deps.ids.next(),
+      jobId: job.id,
+      at: this.deps.clock.now(),
+      level,
+      stage,
+      message,
+      data,
+    };
+  }
+
   /** Appends an event to the job's log and publishes the job's current state with `message`. */
   async record(
     job: Job,
@@ -34,19 +56,35 @@ export class JobActivity {
     message: string,
     data: Record<string, unknown> = {},
   ): Promise<void> {
-    const at = this.deps.clock.now();
-    const appended = await this.deps.events.append({
-      id: this.deps.ids.next(),
-      jobId: job.id,
-      at,
-      level,
-      stage,
-      message,
-      data,
-    });
+    const appended = await this.deps.events.append(this.event(job, level, stage, message, data));
     if (appended.isErr())
       this.deps.logger.warn({ jobId: job.id, err: appended.error.message }, 'job event not recorded');
     await this.publish(job, message);
+  }
+
+  /**
+   * Appends the first event of a just-created job's log, then publishes its state as
+   * {@link publishCreated} does. A failed append is logged, never thrown.
+   */
+  async recordCreated(job: Job, message: string, data: Record<string, unknown> = {}): Promise<void> {
+    const appended = await this.deps.events.append(this.event(job, 'info', 'lifecycle', message, data));
+    if (appended.isErr())
+      this.deps.logger.warn({ jobId: job.id, err: appended.error.message }, 'job event not recorded');
+    await this.publishCreated(job, message);
+  }
+
+  /**
+   * Publishes a just-created job's first state to live watchers. Unlike {@link publish} it deletes
+   * no cached status: a job that was never stored before has none. Awaited, so the update is out
+   * before the job is answered (a watcher that subscribes afterwards never receives it late and
+   * out of order). A failure is logged.
+   */
+  async publishCreated(job: Job, message: string): Promise<void> {
+    try {
+      await this.deps.live.publish(toUpdate(job, this.deps.clock.now(), message));
+    } catch (error) {
+      this.deps.logger.warn({ jobId: job.id, err: String(error) }, 'job update not published');
+    }
   }
 
   /** Publishes the job's current state to live watchers only (and invalidates its cached status). */

@@ -1,9 +1,11 @@
-import { err, ok, type Result } from 'neverthrow';
+import { err, ok, type Result, type ResultAsync } from 'neverthrow';
 import type { InvalidVideoSpec } from '../domain/errors.js';
 import { createJob, JOB_PRIORITY, type Job } from '../domain/job.js';
 import { VideoSpec, type VideoSpecInput } from '../domain/video-spec.js';
 import type { Clock } from '../ports/clock.js';
+import type { DatabaseUnavailable } from '../ports/errors.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { JobRepository } from '../ports/job-repository.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { JobActivity } from './job-activity.js';
@@ -12,6 +14,9 @@ import type { JobActivity } from './job-activity.js';
  * What SubmitVideoJob and SubmitBatch share: turning an untrusted spec into a new queued job,
  * and announcing stored jobs (job log, live update, worker wake-up).
  */
+
+/** The message of a new job's first log entry. */
+const JOB_QUEUED = 'Job queued';
 
 /** One job to create: untrusted spec fields and priority, validated by {@link prepareQueuedJob}. */
 export interface QueuedJobRequest {
@@ -69,21 +74,56 @@ export function prepareQueuedJob(
 }
 
 /**
- * Announces freshly stored jobs: a 'Job queued' event in each job's log (with its live update),
- * then one work signal. Never throws: a failed signal is logged (workers also poll).
+ * Stores a new queued job with its 'Job queued' log entry in one atomic write, and wakes a
+ * worker: in the same commit when the repository carries the work signal
+ * (`wakesWorkersOnInsert`), else with one signal after it (a failed signal is logged: workers
+ * also poll). Then the live update is published (see `JobActivity.publishCreated`).
+ *
+ * @returns the stored job; `DatabaseUnavailable` when the write failed (then neither the job nor
+ *   its event was stored).
+ */
+export function storeQueuedJob(
+  deps: {
+    readonly jobs: JobRepository;
+    readonly activity: JobActivity;
+    readonly signal: WorkSignal;
+    readonly logger: Logger;
+  },
+  job: Job,
+): ResultAsync<Job, DatabaseUnavailable> {
+  const event = deps.activity.event(job, 'info', 'lifecycle', JOB_QUEUED, {
+    priority: job.priority,
+    quality: job.spec.quality,
+  });
+  return deps.jobs.insertWithEvent(job, event).map(async (stored) => {
+    await deps.activity.publishCreated(stored, JOB_QUEUED);
+    if (deps.jobs.wakesWorkersOnInsert !== true)
+      await deps.signal.notify().catch((error: unknown) => {
+        deps.logger.warn({ err: String(error) }, 'work signal failed; workers will poll');
+      });
+    return stored;
+  });
+}
+
+/**
+ * Announces freshly stored jobs (a batch's): a 'Job queued' event in each job's log (appended
+ * concurrently, each followed by its live update), then one work signal. Never throws: a
+ * failed append or signal is logged (workers also poll).
  */
 export async function announceQueuedJobs(
   deps: { readonly activity: JobActivity; readonly signal: WorkSignal; readonly logger: Logger },
   jobs: readonly Job[],
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  for (const job of jobs) {
-    await deps.activity.record(job, 'info', 'lifecycle', 'Job queued', {
-      priority: job.priority,
-      quality: job.spec.quality,
-      ...data,
-    });
-  }
+  await Promise.all(
+    jobs.map((job) =>
+      deps.activity.recordCreated(job, JOB_QUEUED, {
+        priority: job.priority,
+        quality: job.spec.quality,
+        ...data,
+      }),
+    ),
+  );
   await deps.signal.notify().catch((error: unknown) => {
     deps.logger.warn({ err: String(error) }, 'work signal failed; workers will poll');
   });

@@ -10,7 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import type { WorkSignal } from '../ports/work-signal.js';
 import type { JobActivity } from './job-activity.js';
 import type { PrepareVideoSpec } from './prepare-video-spec.js';
-import { announceQueuedJobs, prepareQueuedJob } from './queued-job.js';
+import { prepareQueuedJob, storeQueuedJob } from './queued-job.js';
 
 export interface SubmitVideoJobInput {
   readonly ownerId: string;
@@ -23,7 +23,10 @@ export interface SubmitVideoJobInput {
 
 export type SubmitVideoJobError = InvalidVideoSpec | DatabaseUnavailable;
 
-/** Validates a VideoSpec and queues a job for it; wakes a worker. */
+/**
+ * Validates a VideoSpec and queues a job for it; wakes a worker. On success the job and its
+ * first log entry are durable (stored in one commit) and a worker has been signalled.
+ */
 export class SubmitVideoJob {
   constructor(
     private readonly deps: {
@@ -50,9 +53,6 @@ export class SubmitVideoJob {
   private queue(input: SubmitVideoJobInput): ResultAsync<Job, SubmitVideoJobError> {
     const job = prepareQueuedJob(this.deps, input);
     if (job.isErr()) return errAsync(job.error);
-    return this.deps.jobs.insert(job.value).map(async (stored) => {
-      await announceQueuedJobs(this.deps, [stored]);
-      return stored;
-    });
+    return storeQueuedJob(this.deps, job.value);
   }
 }

@@ -86,6 +86,9 @@ import { T } from './tokens.js';
 import { DeferredMediaTypeDetector } from './deferred-media-type-detector.js';
 import { DeferredVideoRenderer } from './deferred-video-renderer.js';
 
+/** The LISTEN/NOTIFY channel of the work signal (PostgreSQL); new jobs' inserts notify on it too. */
+const WORK_CHANNEL = 'framecast_jobs';
+
 /** The opened database with its Kysely instance; known only here and in the adapters. */
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
 /** The shared Redis connection, when `REDIS_URL` is set. */
@@ -191,7 +194,17 @@ export function createContainer(config: Config, options: CompositionOptions = {}
     },
   });
   const db = async (r: { resolve: Container['resolve'] }) => (await r.resolve(DatabaseToken)).db;
-  c.register(T.jobs, { lifetime: 'singleton', factory: async (r) => new KyselyJobRepository(await db(r)) });
+  c.register(T.jobs, {
+    lifetime: 'singleton',
+    // With LISTEN/NOTIFY as the work signal, a new job's NOTIFY goes out in the commit that stores it.
+    factory: async (r) => {
+      const signal = await r.resolve(T.workSignal);
+      return new KyselyJobRepository(
+        await db(r),
+        postgresSignal !== null && signal === postgresSignal ? { wakeChannel: WORK_CHANNEL } : {},
+      );
+    },
+  });
   c.register(T.jobEventLog, {
     lifetime: 'singleton',
     factory: async (r) => new KyselyJobEventRepository(await db(r)),
@@ -389,6 +402,7 @@ export function createContainer(config: Config, options: CompositionOptions = {}
       postgresSignal = new PostgresWorkSignal({
         pool: handle.pool,
         connectionString: config.database.url,
+        channel: WORK_CHANNEL,
         logger,
       });
       return postgresSignal;

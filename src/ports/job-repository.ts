@@ -1,4 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
+import type { JobEvent } from '../domain/job-event.js';
 import type { Job, JobStatus } from '../domain/job.js';
 import type { VideoAsset } from '../domain/video-asset.js';
 import type { DatabaseUnavailable, InvalidCursor, JobNotFound, VersionConflict } from './errors.js';
@@ -135,6 +136,23 @@ export interface QueueSnapshot {
 export interface JobRepository {
   /** Stores a new job. */
   insert(job: Job): ResultAsync<Job, DatabaseUnavailable>;
+
+  /**
+   * Stores a new job together with the first event of its log (`event.jobId === job.id`) in one
+   * atomic write: both are stored or neither (SQL: one statement, one commit). When
+   * {@link wakesWorkersOnInsert} is true the same commit also sends the work signal.
+   * @returns the stored job, or `DatabaseUnavailable` (then nothing was stored).
+   * @throws Error (the ResultAsync rejects) for a programmer error: an event of another job, a
+   *   duplicate id.
+   */
+  insertWithEvent(job: Job, event: JobEvent): ResultAsync<Job, DatabaseUnavailable>;
+
+  /**
+   * `true` when {@link insertWithEvent} wakes workers itself, in the commit that stores the job
+   * (PostgreSQL: `pg_notify` on the work signal's channel inside the insert statement), so the
+   * caller must not send a separate signal. Absent or `false`: the caller sends it.
+   */
+  readonly wakesWorkersOnInsert?: boolean;
 
   /** The job with this id, any owner. */
   findById(jobId: string): ResultAsync<Job, JobNotFound | DatabaseUnavailable>;

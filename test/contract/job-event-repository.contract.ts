@@ -183,6 +183,81 @@ export function describeJobEventRepositoryContract(
       expect((await repo.list(jobId, { limit: 10, levels: [] }))._unsafeUnwrap().items).toEqual(events);
     });
 
+    describe('JobRepository.insertWithEvent (a new job and its first event, atomically)', () => {
+      const newJob = () => createJob({ id: randomUUID(), ownerId: 'owner-1', spec, maxAttempts: 3, now: T0 });
+
+      it('stores the job and its event together', async () => {
+        const job = newJob();
+        const first = event(job.id, 0, { message: 'Job queued', data: { priority: 0 } });
+        const stored = (await subject.jobs.insertWithEvent(job, first))._unsafeUnwrap();
+        expect(stored).toEqual(job);
+        expect((await subject.jobs.findById(job.id))._unsafeUnwrap()).toEqual(job);
+        expect(await list(job.id, 10)).toEqual({ items: [first], nextCursor: null });
+      });
+
+      it('stores no job when its event cannot be stored (duplicate event id)', async () => {
+        const other = await newJobId();
+        const taken = event(other, 0);
+        await append(taken);
+        const job = newJob();
+        await expect(subject.jobs.insertWithEvent(job, { ...taken, jobId: job.id })).rejects.toThrow();
+        expect((await subject.jobs.findById(job.id))._unsafeUnwrapErr()).toEqual({
+          type: 'JobNotFound',
+          jobId: job.id,
+        });
+        expect(await list(job.id, 10)).toEqual({ items: [], nextCursor: null });
+        expect(await list(other, 10)).toEqual({ items: [taken], nextCursor: null });
+      });
+
+      it('stores no event when the job cannot be stored (duplicate job id)', async () => {
+        const job = newJob();
+        (await subject.jobs.insert(job))._unsafeUnwrap();
+        await expect(subject.jobs.insertWithEvent(job, event(job.id, 0))).rejects.toThrow();
+        expect(await list(job.id, 10)).toEqual({ items: [], nextCursor: null });
+        expect((await subject.jobs.findById(job.id))._unsafeUnwrap()).toEqual(job);
+      });
+
+      it('stores concurrent inserts independently: one bad insert fails alone', async () => {
+        const existing = newJob();
+        (await subject.jobs.insert(existing))._unsafeUnwrap();
+        const fresh = Array.from({ length: 8 }, () => newJob());
+        const writes = [...fresh.slice(0, 4), existing, ...fresh.slice(4)].map((job, i) =>
+          subject.jobs.insertWithEvent(job, event(job.id, i, { message: `first of ${job.id}` })),
+        );
+        const outcomes = await Promise.allSettled(writes);
+
+        expect(outcomes.map((o) => o.status)).toEqual([
+          ...Array(4).fill('fulfilled'),
+          'rejected',
+          ...Array(4).fill('fulfilled'),
+        ]);
+        for (const job of fresh) {
+          expect((await subject.jobs.findById(job.id))._unsafeUnwrap()).toEqual(job);
+          expect((await list(job.id, 10)).items.map((e) => e.message)).toEqual([`first of ${job.id}`]);
+        }
+        expect(await list(existing.id, 10)).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('stores many concurrent inserts (more than one statement holds), each with its event', async () => {
+        const jobs = Array.from({ length: 250 }, () => newJob());
+        const stored = await Promise.all(
+          jobs.map((job, i) => subject.jobs.insertWithEvent(job, event(job.id, i, { message: `#${i}` }))),
+        );
+        expect(stored.map((r) => r._unsafeUnwrap().id)).toEqual(jobs.map((j) => j.id));
+        expect((await subject.jobs.countByStatus())._unsafeUnwrap().queued).toBe(250);
+        for (const i of [0, 99, 100, 199, 200, 249])
+          expect((await list(jobs[i]!.id, 10)).items.map((e) => e.message)).toEqual([`#${i}`]);
+      });
+
+      it('refuses an event of another job and stores nothing', async () => {
+        const job = newJob();
+        const stray = event(randomUUID(), 0);
+        await expect(subject.jobs.insertWithEvent(job, stray)).rejects.toThrow(/belongs to job/);
+        expect((await subject.jobs.findById(job.id)).isErr()).toBe(true);
+        expect(await list(stray.jobId, 10)).toEqual({ items: [], nextCursor: null });
+      });
+    });
+
     it('deletes every event of one job and only of that job', async () => {
       const one = await newJobId();
       const two = await newJobId();

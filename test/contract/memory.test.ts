@@ -52,11 +52,14 @@ describeJobStatisticsContract('memory', async () => {
   };
 });
 
-describeJobEventRepositoryContract('memory', async () => ({
-  repo: new InMemoryJobEventRepository(),
-  jobs: new InMemoryJobRepository(new ManualClock(START)),
-  close: () => Promise.resolve(),
-}));
+describeJobEventRepositoryContract('memory', async () => {
+  const repo = new InMemoryJobEventRepository();
+  return {
+    repo,
+    jobs: new InMemoryJobRepository(new ManualClock(START), { events: repo }),
+    close: () => Promise.resolve(),
+  };
+});
 
 describeApiKeyRepositoryContract('memory', async () => ({
   repo: new InMemoryApiKeyRepository(),

@@ -35,8 +35,8 @@ function realPipeline(options: { liveUpdates: boolean }) {
   const clock = new SystemClock();
   const ids = new UuidV7IdGenerator();
   const logger = new RecordingLogger();
-  const jobs = new InMemoryJobRepository(clock);
   const events = new InMemoryJobEventRepository();
+  const jobs = new InMemoryJobRepository(clock, { events });
   const live = new InProcessJobEvents();
   const storage = new InMemoryObjectStorage();
   const workRoot = freshWorkRoot();

@@ -151,8 +151,8 @@ export function createApplicationFixture(options: FixtureOptions = {}) {
   const clock = new FixedClock(T0);
   const ids = new SequentialIdGenerator();
   const eventIds = new SequentialIdGenerator({ start: EVENT_ID_START });
-  const jobs = new InMemoryJobRepository(clock);
   const events = new InMemoryJobEventRepository();
+  const jobs = new InMemoryJobRepository(clock, { events });
   const apiKeys = new InMemoryApiKeyRepository();
   const users = new InMemoryUserRepository();
   const storage = new InMemoryObjectStorage({ clock });
@@ -339,6 +339,12 @@ export class DelegatingJobRepository implements JobRepository {
   constructor(protected readonly inner: JobRepository) {}
   insert(job: Job): ResultAsync<Job, DatabaseUnavailable> {
     return this.inner.insert(job);
+  }
+  insertWithEvent(job: Job, event: JobEvent): ResultAsync<Job, DatabaseUnavailable> {
+    return this.inner.insertWithEvent(job, event);
+  }
+  get wakesWorkersOnInsert(): boolean {
+    return this.inner.wakesWorkersOnInsert === true;
   }
   findById(jobId: string): ResultAsync<Job, JobNotFound | DatabaseUnavailable> {
     return this.inner.findById(jobId);

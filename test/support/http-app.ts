@@ -52,7 +52,7 @@ export interface TestApp {
 export async function createTestApp(
   env: Record<string, string> = {},
   /** Stores shared with another test app (two API instances over one database). */
-  shared: { readonly jobs?: InMemoryJobRepository } = {},
+  shared: { readonly jobs?: InMemoryJobRepository; readonly events?: InMemoryJobEventRepository } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'framecast-http-'));
   const config = loadConfig({
@@ -66,12 +66,12 @@ export async function createTestApp(
     logger: createPinoLogger({ level: 'silent' }) as unknown as Logger,
   });
   const clock = new SystemClock();
-  const jobs = shared.jobs ?? new InMemoryJobRepository(clock);
+  const events = shared.events ?? new InMemoryJobEventRepository();
+  const jobs = shared.jobs ?? new InMemoryJobRepository(clock, { events });
   const storage = new InMemoryObjectStorage();
   const apiKeys = new InMemoryApiKeyRepository();
   const users = new InMemoryUserRepository();
   container.override(T.jobs, jobs);
-  const events = new InMemoryJobEventRepository();
   const audit = new InMemoryAuditLog();
   container.override(T.jobEventLog, events);
   container.override(T.auditLog, audit);

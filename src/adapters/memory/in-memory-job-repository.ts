@@ -7,6 +7,7 @@ import {
   renewLease,
   type Job,
 } from '../../domain/job.js';
+import type { JobEvent } from '../../domain/job-event.js';
 import type { Clock } from '../../ports/clock.js';
 import {
   invalidCursor,
@@ -28,6 +29,7 @@ import {
   type QueueSnapshot,
   type ThroughputStats,
 } from '../../ports/job-repository.js';
+import type { JobEventRepository } from '../../ports/job-event-repository.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../cursor/keyset-cursor.js';
 
 /** Runs `step` on a later microtask; a throw (programmer error) rejects, as a database adapter's would. */
@@ -103,7 +105,15 @@ function percentileCont(sorted: readonly number[], p: number): number | null {
 export class InMemoryJobRepository implements JobRepository {
   private readonly jobs = new Map<string, Job>();
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param clock the store's clock (leases, queue order).
+   * @param options.events the job log that {@link insertWithEvent} appends first events to (the
+   *   same store the application reads logs from); without it `insertWithEvent` rejects.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: { readonly events?: JobEventRepository } = {},
+  ) {}
 
   /** @throws Error (the ResultAsync rejects) when a job with this id exists: ids are unique. */
   insert(job: Job): ResultAsync<Job, DatabaseUnavailable> {
@@ -112,6 +122,36 @@ export class InMemoryJobRepository implements JobRepository {
       this.jobs.set(job.id, copy(job));
       return ok(copy(job));
     });
+  }
+
+  /**
+   * Stores the job, then appends the event to the attached log; when the append fails (or
+   * rejects) the job is removed again, so both are stored or neither.
+   * @throws Error (the ResultAsync rejects) without an attached log, for an event of another job,
+   *   or a duplicate id.
+   */
+  insertWithEvent(job: Job, event: JobEvent): ResultAsync<Job, DatabaseUnavailable> {
+    const log = this.options.events;
+    const run = async (): Promise<Result<Job, DatabaseUnavailable>> => {
+      if (log === undefined)
+        throw new Error('InMemoryJobRepository: no job event log attached (options.events)');
+      if (event.jobId !== job.id)
+        throw new Error(`event ${event.id} belongs to job ${event.jobId}, not ${job.id}`);
+      const stored = await this.insert(job);
+      if (stored.isErr()) return stored;
+      try {
+        const appended = await log.append(event);
+        if (appended.isErr()) {
+          this.jobs.delete(job.id);
+          return err(appended.error);
+        }
+      } catch (error) {
+        this.jobs.delete(job.id);
+        throw error;
+      }
+      return stored;
+    };
+    return new ResultAsync(run());
   }
 
   findById(jobId: string): ResultAsync<Job, JobNotFound | DatabaseUnavailable> {

@@ -11,6 +11,7 @@ import type {
 } from '../../ports/job-event-repository.js';
 import type { Database, JobEventsTable } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
+import { eventToColumns } from './job-event-row.js';
 import { clampPageLimit, decodeEventCursor, encodeEventCursor } from './event-cursor.js';
 
 const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'] satisfies JobEventLevel[];
@@ -43,18 +44,7 @@ export class KyselyJobEventRepository implements JobEventRepository {
 
   append(event: JobEvent): ResultAsync<void, DatabaseUnavailable> {
     return ResultAsync.fromPromise(
-      this.db
-        .insertInto('job_events')
-        .values({
-          id: event.id,
-          job_id: event.jobId,
-          at: event.at,
-          level: event.level,
-          stage: event.stage,
-          message: event.message,
-          data: JSON.stringify(event.data),
-        })
-        .execute(),
+      this.db.insertInto('job_events').values(eventToColumns(event)).execute(),
       toDatabaseUnavailable,
     ).map(() => undefined);
   }

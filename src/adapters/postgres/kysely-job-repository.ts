@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import type { JobEvent } from '../../domain/job-event.js';
 import { JOB_STATUSES, STAGES, type Job, type Stage } from '../../domain/job.js';
 import {
   invalidCursor,
@@ -24,6 +25,7 @@ import {
 import { decodeKeysetCursor, encodeKeysetCursor, toPage } from '../cursor/keyset-cursor.js';
 import type { Database } from './database.js';
 import { toDatabaseUnavailable } from './database-error.js';
+import { JobInsertBatcher } from './job-insert-batcher.js';
 import { assetToColumn, jobToColumns, rowToJob, type JobRow } from './job-row.js';
 
 /** Claim order: priority high to low, then oldest run_at, created_at, and id as the last tie-breaker. */
@@ -45,13 +47,48 @@ const millis = (ms: number) => sql`(${ms}::float8 * interval '1 millisecond')`;
  * conditional statement, so any number of processes may share the table.
  */
 export class KyselyJobRepository implements JobRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly wakeChannel: string | undefined;
+  private readonly batcher: JobInsertBatcher;
+
+  /**
+   * @param options.wakeChannel the work signal's LISTEN/NOTIFY channel (PostgreSQL only, the same
+   *   as `PostgresWorkSignal`'s): `insertWithEvent` then sends `pg_notify(wakeChannel, '')` in its
+   *   statement, so a job, its first event and the wake-up share one commit.
+   * @throws Error for a channel that is not a lowercase identifier of at most 63 characters.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { readonly wakeChannel?: string | undefined } = {},
+  ) {
+    if (options.wakeChannel !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.wakeChannel))
+      throw new Error(`wakeChannel must be a lowercase identifier, got "${options.wakeChannel}"`);
+    this.wakeChannel = options.wakeChannel;
+    this.batcher = new JobInsertBatcher(db, options.wakeChannel);
+  }
+
+  get wakesWorkersOnInsert(): boolean {
+    return this.wakeChannel !== undefined;
+  }
 
   insert(job: Job): ResultAsync<Job, DatabaseUnavailable> {
     return ResultAsync.fromPromise(
       this.db.insertInto('jobs').values(jobToColumns(job)).returningAll().executeTakeFirstOrThrow(),
       toDatabaseUnavailable,
     ).map(rowToJob);
+  }
+
+  /**
+   * Group commit (see {@link JobInsertBatcher}): the inserts made during one event-loop turn share
+   * one statement, so one round trip and one commit (one WAL flush): the jobs' INSERT, their
+   * first events' INSERT (data-modifying CTEs) and, with a wake channel, `pg_notify` (delivered
+   * only when the statement commits). A failure stores nothing.
+   */
+  insertWithEvent(job: Job, event: JobEvent): ResultAsync<Job, DatabaseUnavailable> {
+    if (event.jobId !== job.id)
+      return ResultAsync.fromSafePromise(
+        Promise.reject(new Error(`event ${event.id} belongs to job ${event.jobId}, not ${job.id}`)),
+      );
+    return new ResultAsync(this.batcher.insert(job, event));
   }
 
   findById(jobId: string): ResultAsync<Job, JobNotFound | DatabaseUnavailable> {

@@ -240,7 +240,7 @@ describe.skipIf(redis.url === null)('WS /ws/jobs/{jobId} across API instances (R
     // a loaded test machine from losing updates, so the exact lists below are deterministic.
     const env = { REDIS_URL: redis.url ?? '', REDIS_COMMAND_TIMEOUT_MS: '5000' };
     one = await createTestApp(env);
-    two = await createTestApp(env, { jobs: one.jobs });
+    two = await createTestApp(env, { jobs: one.jobs, events: one.events });
     wsOne = (await one.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
     wsTwo = (await two.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
   }, 180_000);

@@ -1,6 +1,16 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/domain/job.js';
 import { VideoSpec } from '../../../src/domain/video-spec.js';
-import { ALICE, createApplicationFixture, eventId, seqId, T0 } from '../../support/application-fixture.js';
+import { databaseUnavailable, type DatabaseUnavailable } from '../../../src/ports/errors.js';
+import {
+  ALICE,
+  createApplicationFixture,
+  DelegatingJobRepository,
+  eventId,
+  seqId,
+  T0,
+} from '../../support/application-fixture.js';
 
 describe('SubmitVideoJob', () => {
   it('stores a queued job with the validated spec, defaults applied', async () => {
@@ -110,6 +120,44 @@ describe('SubmitVideoJob', () => {
     expect(f.logger.entries).toContainEqual(
       expect.objectContaining({ level: 'warn', msg: 'work signal failed; workers will poll' }),
     );
+  });
+
+  it('answers DatabaseUnavailable and stores neither the job nor its event when the write fails', async () => {
+    const f = createApplicationFixture({
+      wrapJobs: (jobs) =>
+        new (class extends DelegatingJobRepository {
+          override insertWithEvent(): ResultAsync<Job, DatabaseUnavailable> {
+            return errAsync(databaseUnavailable(new Error('connection terminated')));
+          }
+        })(jobs),
+    });
+    const signals = await f.countSignals();
+    const result = await f.submitVideoJob.execute({ ownerId: ALICE, spec: { topic: 'Tides' } });
+
+    expect(result._unsafeUnwrapErr()).toMatchObject({ type: 'DatabaseUnavailable' });
+    expect((await f.jobs.findById(seqId(1)))._unsafeUnwrapErr()).toEqual({
+      type: 'JobNotFound',
+      jobId: seqId(1),
+    });
+    expect(await f.eventsOf(seqId(1))).toEqual([]);
+    expect(signals.count).toBe(0);
+  });
+
+  it('sends no separate work signal when the repository wakes workers in its own commit', async () => {
+    const f = createApplicationFixture({
+      wrapJobs: (jobs) =>
+        new (class extends DelegatingJobRepository {
+          override get wakesWorkersOnInsert(): boolean {
+            return true;
+          }
+        })(jobs),
+    });
+    const signals = await f.countSignals();
+    const job = await f.submit();
+
+    expect(signals.count).toBe(0);
+    expect((await f.job(job.id)).status).toBe('queued');
+    expect((await f.eventsOf(job.id)).map((e) => e.message)).toEqual(['Job queued']);
   });
 
   it('answers InvalidVideoSpec with every issue and its path, including priority', async () => {
