@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/postgres/database.js';
 import { FsScratchFiles } from '../adapters/fs/fs-scratch-files.js';
 import type { S3ObjectStorage } from '../adapters/s3/s3-object-storage.js';
+import { CachedUserRepository } from '../adapters/memory/cached-user-repository.js';
 import { InMemoryCache } from '../adapters/memory/in-memory-cache.js';
 import { InProcessJobEvents } from '../adapters/memory/in-process-job-events.js';
 import { InProcessWorkSignal } from '../adapters/memory/in-process-work-signal.js';
@@ -67,6 +68,7 @@ import { DispatchWebhooks } from '../application/dispatch-webhooks.js';
 import { presentJob } from '../http/job-presenter.js';
 import { WebhookDispatchLoop } from '../worker/webhook-dispatch-loop.js';
 import { Container, type HealthResult } from './container.js';
+import type { UserRepository } from '../ports/user-repository.js';
 import { token } from './token.js';
 import { KyselyConfigurationRepository } from '../adapters/postgres/kysely-configuration-repository.js';
 import { KyselyUploadRepository } from '../adapters/postgres/kysely-upload-repository.js';
@@ -91,6 +93,12 @@ const WORK_CHANNEL = 'framecast_jobs';
 
 /** The opened database with its Kysely instance; known only here and in the adapters. */
 export const DatabaseToken = token<PgliteDatabaseHandle | PostgresDatabaseHandle>('Database');
+/**
+ * The user store as job creation reads it: answers reused for up to 5 s in this process, dropped at
+ * once by preference changes made through it (`UpdatePreferences`), seen by other processes within
+ * 5 s (CachedUserRepository). Saves the submit path a database read per request.
+ */
+const SubmitUsersToken = token<UserRepository>('CachedUserRepository');
 /** The shared Redis connection, when `REDIS_URL` is set. */
 export const RedisToken = token<RedisConnection>('Redis');
 /** The prom-client adapter behind both `T.metrics` and `T.metricsExposition`. */
@@ -675,7 +683,7 @@ function registerUploadsAndConfigurations(
     factory: async (r) =>
       new PrepareVideoSpec({
         configurations: await r.resolve(T.configurations),
-        users: await r.resolve(T.users),
+        users: await r.resolve(SubmitUsersToken),
         uploads: await r.resolve(T.uploads),
       }),
   });
@@ -811,7 +819,11 @@ function registerJobManagement(c: Container, config: Config): void {
   c.register(T.updatePreferences, {
     lifetime: 'singleton',
     factory: async (r) =>
-      new UpdatePreferences({ users: await r.resolve(T.users), clock: await r.resolve(T.clock) }),
+      new UpdatePreferences({ users: await r.resolve(SubmitUsersToken), clock: await r.resolve(T.clock) }),
+  });
+  c.register(SubmitUsersToken, {
+    lifetime: 'singleton',
+    factory: async (r) => new CachedUserRepository(await r.resolve(T.users), { ttlMs: 5_000 }),
   });
   c.register(T.getDashboardStats, {
     lifetime: 'singleton',

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { FieldIssue } from './errors.js';
+import { PREFERENCE_SPEC_FIELDS } from './user-preferences.js';
 import {
   VideoSpec,
   type RagOptions,
@@ -153,14 +154,11 @@ export function validateConfiguration(input: {
   return ok({ name, description, defaults: defaults.value });
 }
 
-/** User preference keys (UserRecord `preferences`) and the spec field each presets. */
-export const PREFERENCE_FIELDS = {
-  defaultQuality: 'quality',
-  defaultAspectRatio: 'aspectRatio',
-  defaultVoice: 'voice',
-  defaultLanguage: 'language',
-  narration: 'narration',
-} as const satisfies Record<string, DefaultableField>;
+/**
+ * User preference keys (UserRecord `preferences`, as `PUT /users/me/preferences` stores them) and
+ * the spec field each presets: one table with the preferences' own validation.
+ */
+export const PREFERENCE_FIELDS: Readonly<Record<string, DefaultableField>> = PREFERENCE_SPEC_FIELDS;
 
 /**
  * Spec defaults from a user's saved preferences. A preference whose value breaks the VideoSpec

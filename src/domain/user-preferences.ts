@@ -27,8 +27,11 @@ export interface InvalidPreferences {
   readonly issues: readonly FieldIssue[];
 }
 
-/** Preference field -> the VideoSpec field whose rule it follows (a default must be a valid spec value). */
-const SPEC_FIELDS = {
+/**
+ * Preference field -> the VideoSpec field it presets and whose rule it follows (a default must be a
+ * valid spec value). New jobs read preferences through this table (`specDefaultsFromPreferences`).
+ */
+export const PREFERENCE_SPEC_FIELDS = {
   defaultQuality: 'quality',
   defaultAspectRatio: 'aspectRatio',
   defaultVoice: 'voice',
@@ -37,8 +40,8 @@ const SPEC_FIELDS = {
   defaultWebhookUrl: 'callbackUrl',
 } as const satisfies Record<string, keyof VideoSpecInput>;
 
-type SpecField = keyof typeof SPEC_FIELDS;
-const FIELDS = [...(Object.keys(SPEC_FIELDS) as SpecField[]), 'extra'] as const;
+type SpecField = keyof typeof PREFERENCE_SPEC_FIELDS;
+const FIELDS = [...(Object.keys(PREFERENCE_SPEC_FIELDS) as SpecField[]), 'extra'] as const;
 const MAX_LENGTH: Partial<Record<SpecField, number>> = { defaultVoice: 40, defaultLanguage: 35 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -63,7 +66,10 @@ export const UserPreferences = {
 
     const probe: Record<string, unknown> = { topic: 'preferences' };
     const out: Record<string, unknown> = {};
-    for (const [field, specField] of Object.entries(SPEC_FIELDS) as [SpecField, keyof VideoSpecInput][]) {
+    for (const [field, specField] of Object.entries(PREFERENCE_SPEC_FIELDS) as [
+      SpecField,
+      keyof VideoSpecInput,
+    ][]) {
       const value = input[field];
       if (value === undefined || value === null) continue;
       const max = MAX_LENGTH[field];
@@ -76,7 +82,7 @@ export const UserPreferences = {
     }
     const spec = VideoSpec.create(probe);
     if (spec.isErr()) {
-      const bySpec = new Map(Object.entries(SPEC_FIELDS).map(([p, s]) => [s as string, p]));
+      const bySpec = new Map(Object.entries(PREFERENCE_SPEC_FIELDS).map(([p, s]) => [s as string, p]));
       for (const issue of spec.error.issues) {
         const field = bySpec.get(issue.path);
         if (field !== undefined) {

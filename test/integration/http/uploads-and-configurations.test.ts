@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T } from '../../../src/container/tokens.js';
 import { createTestApp, KEY_A, KEY_B, type TestApp } from '../../support/http-app.js';
 
 /** UPLOAD_MAX_BYTES in this file: small, so 413 needs only a few KiB. */
@@ -394,14 +393,17 @@ describe('/configurations', () => {
   });
 
   it('merges configuration and preferences under the request, visible in the job metadata', async () => {
-    const users = await t.container.resolve(T.users);
-    (
-      await users.updatePreferences(
-        t.userA,
-        { defaultVoice: 'de', narration: false, defaultQuality: 'preview' },
-        new Date(),
-      )
-    )._unsafeUnwrap();
+    // Through the API, as a user would: job creation must see the change at once.
+    const setPreferences = async (payload: Record<string, unknown>): Promise<void> => {
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/users/me/preferences',
+        headers: asA,
+        payload,
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    await setPreferences({ defaultVoice: 'de', defaultNarration: false, defaultQuality: 'preview' });
     try {
       const config = (
         await create({
@@ -435,7 +437,7 @@ describe('/configurations', () => {
         configurationId: config.id,
       });
     } finally {
-      (await users.updatePreferences(t.userA, {}, new Date()))._unsafeUnwrap();
+      await setPreferences({});
     }
   });
 

@@ -145,7 +145,7 @@ describe('SubmitVideoJob merge step', () => {
     await s.f.users.upsert({ id: ALICE, email: null, role: 'user', now: T0 });
     await s.f.users.updatePreferences(
       ALICE,
-      { defaultQuality: 'preview', defaultAspectRatio: '1:1', defaultVoice: 'de', narration: false },
+      { defaultQuality: 'preview', defaultAspectRatio: '1:1', defaultVoice: 'de', defaultNarration: false },
       T0,
     );
     const config = (

@@ -61,10 +61,18 @@ describe('specDefaultsFromPreferences', () => {
         defaultAspectRatio: '1:1',
         defaultVoice: 'de',
         defaultLanguage: 'not a tag!',
-        narration: false,
+        defaultNarration: false,
+        defaultWebhookUrl: 'https://hooks.example.com/framecast',
+        narration: true, // not a preference key
         theme: 'dark',
       }),
-    ).toEqual({ quality: 'low', aspectRatio: '1:1', voice: 'de', narration: false });
+    ).toEqual({
+      quality: 'low',
+      aspectRatio: '1:1',
+      voice: 'de',
+      narration: false,
+      callbackUrl: 'https://hooks.example.com/framecast',
+    });
   });
 });
 
