@@ -1,11 +1,13 @@
 import { createContainer } from './container/composition-root.js';
 import { T } from './container/tokens.js';
+import { buildWorkerMetricsApp } from './http/worker-metrics-app.js';
 import { exitOnFatal, exitOnSignals, loadConfigOrExit, startFailure } from './process-entry.js';
 
 /**
  * `npm run worker`: a worker process without the HTTP API, for scaling rendering out
  * (any number of them share one PostgreSQL). `WORKER_CONCURRENCY` (default 1, at least 1 here)
- * sets the jobs it renders at once. SIGTERM/SIGINT drain it like the server; a second signal exits at once.
+ * sets the jobs it renders at once; `WORKER_METRICS_PORT` serves its Prometheus metrics
+ * (`/metrics`, `/health/live`). SIGTERM/SIGINT drain it like the server; a second signal exits at once.
  */
 async function main(): Promise<void> {
   let config = loadConfigOrExit();
@@ -19,16 +21,30 @@ async function main(): Promise<void> {
   }
   const container = createContainer(config);
   const logger = await container.resolve(T.logger);
+  let stopMetrics = async (): Promise<void> => {};
   try {
     const worker = await container.resolve(T.worker);
     await container.start();
     process.stdout.write(`Framecast worker ${worker.id} running with ${config.worker.concurrency} slot(s)\n`);
+    if (config.worker.metricsPort !== undefined) {
+      const metrics = await buildWorkerMetricsApp(container);
+      const address = await metrics.listen({ host: config.http.host, port: config.worker.metricsPort });
+      process.stdout.write(`  metrics:   ${address}/metrics\n`);
+      stopMetrics = () => metrics.close();
+    }
   } catch (error) {
     logger.error(startFailure(error), 'worker start-up failed');
     await container.stop().catch(() => undefined);
     process.exit(1);
   }
-  exitOnSignals({ logger, graceSeconds: config.worker.shutdownGraceMs / 1000, stop: () => container.stop() });
+  exitOnSignals({
+    logger,
+    graceSeconds: config.worker.shutdownGraceMs / 1000,
+    stop: async () => {
+      await stopMetrics().catch(() => undefined);
+      await container.stop();
+    },
+  });
 }
 
 main().catch(exitOnFatal);

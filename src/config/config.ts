@@ -35,6 +35,7 @@ export const envSchema = z.object({
       .optional(),
   ),
   WORKER_CONCURRENCY: int(0, 32).default(1),
+  WORKER_METRICS_PORT: int(0, 65_535).optional(),
   QUEUE_LEASE_SECONDS: int(5, 3600).default(30),
   QUEUE_MAX_ATTEMPTS: int(1, 100).default(3),
   QUEUE_POLL_INTERVAL_MS: int(50, 60_000).default(1000),
@@ -251,7 +252,12 @@ export interface Config {
     readonly backoffBaseMs: number;
     readonly backoffMaxMs: number;
   };
-  readonly worker: { readonly concurrency: number; readonly shutdownGraceMs: number };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly shutdownGraceMs: number;
+    /** Port of a worker-only process's `/metrics` and `/health/live` listener (on `http.host`; 0: any free port); unset: none. */
+    readonly metricsPort: number | undefined;
+  };
   /** Retention sweep (run by the worker process): finished jobs older than `maxAgeMs` are deleted. */
   readonly retention: { readonly maxAgeMs: number; readonly sweepIntervalMs: number };
   readonly renderer: {
@@ -420,7 +426,11 @@ export function loadConfig(
       backoffBaseMs: e.QUEUE_BACKOFF_BASE_SECONDS * 1000,
       backoffMaxMs: e.QUEUE_BACKOFF_MAX_SECONDS * 1000,
     },
-    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      metricsPort: e.WORKER_METRICS_PORT,
+    },
     retention: {
       maxAgeMs: e.RETENTION_DAYS * 86_400_000,
       sweepIntervalMs: e.RETENTION_SWEEP_INTERVAL_MINUTES * 60_000,

@@ -11,6 +11,8 @@ import { startPrivateRedis, testRedis, type PrivateRedis } from '../support/redi
 import { startS3Server, type S3TestServer } from '../support/s3rver.js';
 import { startServer, type RunningServer } from './server.js';
 
+const WORKER_METRICS_TOKEN = 'e2e-worker-metrics-token-0123456789';
+
 /**
  * The production shape (DESIGN §6): two API processes (no worker) and two worker processes on one
  * PostgreSQL, Redis and an S3-compatible server (s3rver on loopback), APP_ENV=production.
@@ -43,6 +45,7 @@ describe.skipIf(!available)(
     const processes: RunningServer[] = [];
     let api1: RunningServer;
     let api2: RunningServer;
+    let worker1: RunningServer;
 
     const env = (extra: Record<string, string> = {}): Record<string, string> => ({
       APP_ENV: 'production',
@@ -106,10 +109,15 @@ describe.skipIf(!available)(
       processes.push(api1);
       const [second, w1, w2] = await Promise.all([
         startServer(env({ WORKER_CONCURRENCY: '0' })),
-        startServer(env({ WORKER_CONCURRENCY: '1' }), 60_000, 'worker'),
+        startServer(
+          env({ WORKER_CONCURRENCY: '1', WORKER_METRICS_PORT: '0', METRICS_TOKEN: WORKER_METRICS_TOKEN }),
+          60_000,
+          'worker',
+        ),
         startServer(env({ WORKER_CONCURRENCY: '1' }), 60_000, 'worker'),
       ]);
       api2 = second;
+      worker1 = w1;
       processes.push(second, w1, w2);
     }, 120_000);
 
@@ -212,6 +220,19 @@ describe.skipIf(!available)(
       } finally {
         await client.end();
       }
+      // A worker-only process exposes its own job metrics (WORKER_METRICS_PORT).
+      const metricsUrl = /metrics: +(http:\/\/\S+\/metrics)/.exec(worker1.output())?.[1];
+      expect(metricsUrl, worker1.output()).toBeDefined();
+      const scrape = await fetch(metricsUrl!, {
+        headers: { authorization: `Bearer ${WORKER_METRICS_TOKEN}` },
+      });
+      expect(scrape.status).toBe(200);
+      const completedAttempts =
+        /^framecast_job_attempt_duration_seconds_count\{outcome="completed"\} (\d+)$/m.exec(
+          await scrape.text(),
+        );
+      expect(Number(completedAttempts?.[1])).toBeGreaterThan(0);
+      expect((await fetch(metricsUrl!)).status).toBe(401);
     }, 300_000);
 
     describe('with Redis stopped', () => {
