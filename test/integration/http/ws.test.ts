@@ -250,6 +250,17 @@ describe.skipIf(redis.url === null)('WS /ws/jobs/{jobId} across API instances (R
   });
 
   it('gives clients of different instances identical ordered updates of a job driven on one of them', async () => {
+    // Both instances must hear the channel before the job moves: start-up returns after at most
+    // 2 s even when the SUBSCRIBE is still unconfirmed (a loaded machine), and the test asserts the
+    // exact list of pub/sub updates.
+    for (const instance of [one, two]) {
+      const events = (await instance.container.resolve(T.jobEvents)) as unknown as {
+        isSubscribed(): boolean;
+      };
+      const deadline = Date.now() + 20_000;
+      while (!events.isSubscribed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(events.isSubscribed()).toBe(true);
+    }
     const created = await one.app.inject({
       method: 'POST',
       url: '/api/v1/videos/generate',
@@ -285,7 +296,17 @@ describe.skipIf(redis.url === null)('WS /ws/jobs/{jobId} across API instances (R
     )._unsafeUnwrap();
     await activity.publish(job);
 
-    const [closedA, closedB] = await Promise.all([a.closed, b.closed]);
+    // On a stall, say which client waits and what each has seen (instead of a bare test timeout).
+    const [closedA, closedB] = await Promise.race([
+      Promise.all([a.closed, b.closed]),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => {
+          const seen = (c: typeof a): string =>
+            JSON.stringify(c.messages.map((m) => [m.type, m.job.status, m.job.progress.percent]));
+          reject(new Error(`clients still open after 40 s: one saw ${seen(a)}, two saw ${seen(b)}`));
+        }, 40_000).unref(),
+      ),
+    ]);
     expect([closedA.code, closedB.code]).toEqual([1000, 1000]);
     expect(b.messages).toEqual(a.messages);
     expect(a.messages.map((m) => [m.type, m.job.status, m.job.progress.percent])).toEqual([
@@ -295,5 +316,5 @@ describe.skipIf(redis.url === null)('WS /ws/jobs/{jobId} across API instances (R
       ['progress', 'processing', 60],
       ['progress', 'completed', 100],
     ]);
-  });
+  }, 90_000);
 });
