@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3Server } from '../test/support/s3rver.js';
-import { summarizeProfile } from './lib/cpu-profile.js';
+import { profileTables, summarizeProfile } from './lib/cpu-profile.js';
 import { load } from './lib/load.js';
 import { fmt } from './lib/report.js';
 import {
@@ -76,15 +76,7 @@ export async function profileApi(kind: 'status' | 'generate', seconds: number): 
     const lines = [
       `${kind}: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)}, p99 ${fmt.ms(result.p99)}`,
       '',
-      '| self % | total % | function |',
-      '|---:|---:|---|',
-      ...functions.map(
-        (f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`,
-      ),
-      '',
-      '| self % | package or folder |',
-      '|---:|---|',
-      ...packages.map((p) => `| ${p.selfPercent.toFixed(1)} | \`${p.name}\` |`),
+      ...profileTables({ functions, packages }),
     ];
     return lines.join('\n');
   } finally {

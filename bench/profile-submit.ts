@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startS3Server } from '../test/support/s3rver.js';
-import { summarizeProfile } from './lib/cpu-profile.js';
+import { profileTables, summarizeProfile } from './lib/cpu-profile.js';
 import { load } from './lib/load.js';
 import { fmt } from './lib/report.js';
 import {
@@ -230,15 +230,7 @@ export async function profileSubmit(seconds: number, options: { strace: boolean 
       `PostgreSQL commits per submit under that load (reads included): ${commitsPerSubmit.toFixed(2)} over ${fmt.int(jobsCreated)} jobs`,
       `CPU per submit under that load: server ${serverUsPerSubmit.toFixed(0)} µs, its PostgreSQL backends ${backendUsPerSubmit.toFixed(0)} µs (${cpuAfter.backends.size} backends)`,
       '',
-      '| self % | total % | function |',
-      '|---:|---:|---|',
-      ...functions.map(
-        (f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`,
-      ),
-      '',
-      '| self % | package or folder |',
-      '|---:|---|',
-      ...packages.map((p) => `| ${p.selfPercent.toFixed(1)} | \`${p.name}\` |`),
+      ...profileTables({ functions, packages }),
     ];
     return lines.join('\n');
   } finally {

@@ -83,3 +83,21 @@ export function summarizeProfile(
     .map(([name, n]) => ({ name, selfPercent: pct(n), totalPercent: pct(n) }));
   return { functions, packages };
 }
+
+/** The two Markdown tables of a {@link summarizeProfile} result (functions, then packages), as lines. */
+export function profileTables(summary: {
+  functions: readonly HotSpot[];
+  packages: readonly HotSpot[];
+}): string[] {
+  return [
+    '| self % | total % | function |',
+    '|---:|---:|---|',
+    ...summary.functions.map(
+      (f) => `| ${f.selfPercent.toFixed(1)} | ${f.totalPercent.toFixed(1)} | \`${f.name}\` |`,
+    ),
+    '',
+    '| self % | package or folder |',
+    '|---:|---|',
+    ...summary.packages.map((p) => `| ${p.selfPercent.toFixed(1)} | \`${p.name}\` |`),
+  ];
+}
