@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3Server } from '../test/support/s3rver.js';
-import { load } from './lib/load.js';
+import { apiLoad } from './lib/load.js';
 import { fmt } from './lib/report.js';
 import {
   BUILT_MAIN,
@@ -92,22 +92,14 @@ export async function runMemory(options: { quick: boolean; nodeArgs: string[] })
             await sleep(250);
           }
         })();
-        const result =
-          kind === 'status'
-            ? await load({
-                url: `${server.baseUrl}/api/v1/videos/jobs/${job.id}/status`,
-                connections: 50,
-                duration: seconds,
-                headers,
-              })
-            : await load({
-                url: `${server.baseUrl}/api/v1/videos/generate`,
-                connections: 50,
-                duration: seconds,
-                method: 'POST',
-                headers,
-                body: GENERATE_BODY,
-              });
+        const result = await apiLoad({
+          baseUrl: server.baseUrl,
+          kind,
+          jobId: job.id,
+          seconds,
+          headers,
+          body: GENERATE_BODY,
+        });
         sampling = false;
         await sampler;
         await sleep(1_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3Server } from '../test/support/s3rver.js';
 import { profileTables, summarizeProfile } from './lib/cpu-profile.js';
-import { load } from './lib/load.js';
+import { apiLoad } from './lib/load.js';
 import { fmt } from './lib/report.js';
 import {
   BUILT_MAIN,
@@ -46,22 +46,7 @@ export async function profileApi(kind: 'status' | 'generate', seconds: number): 
       body,
     });
     const job = (await created.json()) as { id: string };
-    const result =
-      kind === 'status'
-        ? await load({
-            url: `${server.baseUrl}/api/v1/videos/jobs/${job.id}/status`,
-            connections: 50,
-            duration: seconds,
-            headers,
-          })
-        : await load({
-            url: `${server.baseUrl}/api/v1/videos/generate`,
-            connections: 50,
-            duration: seconds,
-            method: 'POST',
-            headers,
-            body,
-          });
+    const result = await apiLoad({ baseUrl: server.baseUrl, kind, jobId: job.id, seconds, headers, body });
     await server.stop();
     const { functions, packages } = summarizeProfile(profDir, ROOT);
     // BENCH_PROFILE_OUT=<file>: keep the raw .cpuprofile (for Chrome DevTools or a script).

@@ -142,3 +142,31 @@ export async function download(options: {
     errors,
   };
 }
+
+/**
+ * One of the API benchmark's two loads against `baseUrl`: `GET /api/v1/videos/jobs/{jobId}/status`
+ * or `POST /api/v1/videos/generate` with `body`, at `connections` (default 50) for `seconds`.
+ */
+export function apiLoad(options: {
+  readonly baseUrl: string;
+  readonly kind: 'status' | 'generate';
+  readonly jobId: string;
+  readonly seconds: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly connections?: number;
+}): Promise<LoadResult> {
+  const common = {
+    connections: options.connections ?? 50,
+    duration: options.seconds,
+    headers: options.headers,
+  };
+  return options.kind === 'status'
+    ? load({ ...common, url: `${options.baseUrl}/api/v1/videos/jobs/${options.jobId}/status` })
+    : load({
+        ...common,
+        url: `${options.baseUrl}/api/v1/videos/generate`,
+        method: 'POST',
+        body: options.body,
+      });
+}
